@@ -1,0 +1,104 @@
+#include "protocol/Frames.h"
+
+#include "protocol/Limits.h"
+
+#include <QJsonDocument>
+#include <QJsonParseError>
+
+namespace confab::protocol {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString toText(const QJsonObject &object)
+{
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+bool isValidRequestId(const QJsonValue &id)
+{
+    if (id.isString())
+        return id.toString().size() <= kRequestIdMaxChars;
+    return id.isDouble() && id.toDouble() == double(id.toInteger());
+}
+
+} // namespace
+
+std::variant<Request, DecodeFailure> RequestDecoder::decode(QByteArrayView utf8Frame)
+{
+    QJsonParseError parseError;
+    const auto document = QJsonDocument::fromJson(utf8Frame.toByteArray(), &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return DecodeFailure { {},
+                               makeError(ErrorCode::BadFrame,
+                                         u"The frame is not valid JSON: %1."_s.arg(
+                                             parseError.errorString())) };
+    if (!document.isObject())
+        return DecodeFailure {
+            {}, makeError(ErrorCode::BadFrame, u"The frame is not a JSON object."_s)
+        };
+
+    const auto body = document.object();
+    QJsonValue id = body.value("id"_L1);
+    if (id.isUndefined())
+        id = QJsonValue();
+    else if (!isValidRequestId(id))
+        return DecodeFailure {
+            {},
+            makeError(ErrorCode::BadRequest,
+                      u"\"id\" must be an integer or a string of at most %1 characters."_s.arg(
+                          kRequestIdMaxChars))
+        };
+
+    const auto version = body.value("v"_L1);
+    if (!version.isDouble() || version.toDouble() != kProtocolVersion)
+        return DecodeFailure { id,
+                               makeError(
+                                   ErrorCode::UnsupportedVersion,
+                                   u"This server speaks protocol version %1 (\"v\": %1)."_s.arg(
+                                       kProtocolVersion)) };
+
+    const auto op = body.value("op"_L1);
+    if (!op.isString())
+        return DecodeFailure { id,
+                               makeError(ErrorCode::BadRequest, u"\"op\" must be a string."_s) };
+
+    return Request { id, op.toString(), body };
+}
+
+QString encodeReply(const QJsonValue &id, const QJsonObject &result)
+{
+    QJsonObject frame { { "v"_L1, kProtocolVersion }, { "ok"_L1, true }, { "result"_L1, result } };
+    if (!id.isNull())
+        frame.insert("id"_L1, id);
+    return toText(frame);
+}
+
+QString encodeError(const QJsonValue &id, const ProtocolError &error)
+{
+    QJsonObject details { { "code"_L1, errorCodeName(error.code) },
+                          { "message"_L1, error.message } };
+    if (error.retryAfterMs)
+        details.insert("retry_after_ms"_L1, *error.retryAfterMs);
+    QJsonObject frame { { "v"_L1, kProtocolVersion }, { "ok"_L1, false }, { "error"_L1, details } };
+    if (!id.isNull())
+        frame.insert("id"_L1, id);
+    return toText(frame);
+}
+
+QString encodePush(QLatin1StringView push, const QJsonObject &data)
+{
+    return toText({ { "v"_L1, kProtocolVersion }, { "push"_L1, push }, { "data"_L1, data } });
+}
+
+QString encodeRequest(const QJsonValue &id, QLatin1StringView op, QJsonObject args)
+{
+    args.insert("v"_L1, kProtocolVersion);
+    args.insert("op"_L1, op);
+    if (!id.isNull())
+        args.insert("id"_L1, id);
+    return toText(args);
+}
+
+} // namespace confab::protocol

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "protocol/ProtocolError.h"
+
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QLatin1StringView>
+#include <QString>
+
+namespace confab::protocol {
+
+// A decoded client request: the envelope fields, and the whole object for its arguments.
+struct Request
+{
+    QJsonValue id; // Null when the client sent none.
+    QString op;
+    QJsonObject body;
+};
+
+// A frame that failed decoding still yields the request id when one could be read, so the
+// error reply can be matched by the client.
+struct DecodeFailure
+{
+    QJsonValue id;
+    ProtocolError error;
+};
+
+class RequestDecoder
+{
+public:
+    static std::variant<Request, DecodeFailure> decode(QByteArrayView utf8Frame);
+};
+
+QString encodeReply(const QJsonValue &id, const QJsonObject &result);
+QString encodeError(const QJsonValue &id, const ProtocolError &error);
+QString encodePush(QLatin1StringView push, const QJsonObject &data);
+
+// Client-side helpers to build requests and read replies and pushes.
+QString encodeRequest(const QJsonValue &id, QLatin1StringView op, QJsonObject args);
+
+} // namespace confab::protocol
