@@ -1,0 +1,134 @@
+#include "Database.h"
+
+#include <QLoggingCategory>
+#include <QSqlError>
+
+namespace confab::server {
+
+using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcStore, "confab.store")
+
+Database::Database(DatabaseUrl url, QString connectionName)
+    : m_url(std::move(url))
+    , m_connectionName(std::move(connectionName))
+{ }
+
+Database::~Database()
+{
+    m_statements.clear();
+    if (m_db.isValid()) {
+        m_db.close();
+        m_db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(m_connectionName);
+    }
+}
+
+bool Database::open(QString *error)
+{
+    if (m_url.dialect == Dialect::Sqlite) {
+        m_db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
+        m_db.setDatabaseName(m_url.path);
+        m_db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=5000"_s);
+    } else {
+        m_db = QSqlDatabase::addDatabase(u"QPSQL"_s, m_connectionName);
+        m_db.setHostName(m_url.host);
+        m_db.setPort(m_url.port);
+        m_db.setUserName(m_url.user);
+        m_db.setPassword(m_url.password);
+        m_db.setDatabaseName(m_url.database);
+        m_db.setConnectOptions(u"connect_timeout=10;application_name=confabd"_s);
+    }
+    if (!m_db.isValid()) {
+        *error = u"The Qt SQL driver for %1 is not installed."_s.arg(m_db.driverName());
+        return false;
+    }
+    if (!m_db.open()) {
+        *error = u"Cannot open %1: %2"_s.arg(m_url.redacted(), m_db.lastError().text());
+        return false;
+    }
+    if (m_url.dialect == Dialect::Sqlite) {
+        // WAL lets readers run beside the writer; FULL makes every acknowledged commit
+        // survive power loss, and group commit keeps that affordable.
+        for (const auto &pragma : { u"PRAGMA journal_mode=WAL"_s, u"PRAGMA synchronous=FULL"_s,
+                                    u"PRAGMA foreign_keys=ON"_s }) {
+            if (!execDirect(pragma, error))
+                return false;
+        }
+    }
+    return true;
+}
+
+QSqlQuery &Database::exec(const QString &sql, std::initializer_list<QVariant> values)
+{
+    auto it = m_statements.find(sql);
+    if (it == m_statements.end()) {
+        QSqlQuery query(m_db);
+        query.setForwardOnly(true);
+        // A statement that fails to prepare stays cached: it is a programming error, and each
+        // later exec() then fails and is reported like any other failed query.
+        if (!query.prepare(sql))
+            qCWarning(lcStore) << "prepare failed:" << query.lastError().text() << "in" << sql;
+        it = m_statements.insert(sql, query);
+    }
+    QSqlQuery &query = it.value();
+    query.finish();
+    int index = 0;
+    for (const auto &value : values)
+        query.bindValue(index++, value);
+    m_lastFailed = !query.exec();
+    if (m_lastFailed) {
+        m_lastError = query.lastError().text();
+        qCWarning(lcStore) << "query failed:" << m_lastError << "in" << sql;
+    }
+    return query;
+}
+
+bool Database::execOk(const QString &sql, std::initializer_list<QVariant> values)
+{
+    QSqlQuery &query = exec(sql, values);
+    query.finish();
+    return !m_lastFailed;
+}
+
+bool Database::execDirect(const QString &sql, QString *error)
+{
+    QSqlQuery query(m_db);
+    if (!query.exec(sql)) {
+        *error = u"%1: %2"_s.arg(sql.left(80), query.lastError().text());
+        return false;
+    }
+    return true;
+}
+
+bool Database::begin()
+{
+    if (!m_db.transaction()) {
+        m_lastError = m_db.lastError().text();
+        qCWarning(lcStore) << "begin failed:" << m_lastError;
+        return false;
+    }
+    return true;
+}
+
+bool Database::commit()
+{
+    for (auto &query : m_statements)
+        query.finish();
+    if (!m_db.commit()) {
+        m_lastError = m_db.lastError().text();
+        qCWarning(lcStore) << "commit failed:" << m_lastError;
+        m_db.rollback();
+        return false;
+    }
+    return true;
+}
+
+void Database::rollback()
+{
+    for (auto &query : m_statements)
+        query.finish();
+    m_db.rollback();
+}
+
+} // namespace confab::server

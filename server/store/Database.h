@@ -1,0 +1,104 @@
+#pragma once
+
+#include "DatabaseUrl.h"
+
+#include <QHash>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QString>
+
+#include <initializer_list>
+
+namespace confab::server {
+
+// One connection to the database, owned by the thread that opened it (a QSqlDatabase may
+// only be used there). Statements are prepared once and reused: on PostgreSQL that saves a
+// round trip per query, on SQLite the compile.
+class Database
+{
+public:
+    Database(DatabaseUrl url, QString connectionName);
+    ~Database();
+    Database(const Database &) = delete;
+    Database &operator=(const Database &) = delete;
+
+    bool open(QString *error);
+    Dialect dialect() const { return m_url.dialect; }
+    const DatabaseUrl &url() const { return m_url; }
+
+    // Runs a prepared statement with positional (?) values. Returns the query positioned
+    // before its first row; check ok() on the result.
+    QSqlQuery &exec(const QString &sql, std::initializer_list<QVariant> values = {});
+    bool execOk(const QString &sql, std::initializer_list<QVariant> values = {});
+    // For schema statements that cannot be prepared with values.
+    bool execDirect(const QString &sql, QString *error);
+
+    bool begin();
+    bool commit();
+    void rollback();
+
+    bool lastFailed() const { return m_lastFailed; }
+    QString lastError() const { return m_lastError; }
+
+private:
+    DatabaseUrl m_url;
+    QString m_connectionName;
+    QSqlDatabase m_db;
+    QHash<QString, QSqlQuery> m_statements;
+    bool m_lastFailed = false;
+    QString m_lastError;
+};
+
+// QtSql binds a null QString as SQL NULL; text columns that are NOT NULL get "" instead.
+inline QString nonNull(const QString &text)
+{
+    return text.isNull() ? QStringLiteral("") : text;
+}
+
+// Rolls back unless committed, so an early return on a refusal or failure leaves nothing
+// half-written.
+class Transaction
+{
+public:
+    explicit Transaction(Database &db)
+        : m_db(db)
+        , m_open(db.begin())
+    { }
+    ~Transaction()
+    {
+        if (m_open)
+            m_db.rollback();
+    }
+    Transaction(const Transaction &) = delete;
+    Transaction &operator=(const Transaction &) = delete;
+
+    bool isOpen() const { return m_open; }
+    bool commit()
+    {
+        const bool committed = m_open && m_db.commit();
+        m_open = false;
+        return committed;
+    }
+
+private:
+    Database &m_db;
+    bool m_open;
+};
+
+// Reads the current row of a query by column index: short, readable access for the
+// repositories.
+class Row
+{
+public:
+    explicit Row(const QSqlQuery &query)
+        : m_query(query)
+    { }
+    qint64 i64(int column) const { return m_query.value(column).toLongLong(); }
+    QString text(int column) const { return m_query.value(column).toString(); }
+    bool isNull(int column) const { return m_query.isNull(column); }
+
+private:
+    const QSqlQuery &m_query;
+};
+
+} // namespace confab::server

@@ -1,0 +1,48 @@
+#pragma once
+
+#include "Store.h"
+
+#include <QList>
+#include <QObject>
+
+#include <memory>
+
+namespace confab::server {
+
+// Lives on the store thread and owns everything that touches the database there.
+class StoreWorker : public QObject
+{
+    Q_OBJECT
+
+public:
+    static constexpr qsizetype kMaxBatch = 256;
+
+    StoreWorker(Store *store, DatabaseUrl url);
+    ~StoreWorker() override;
+
+    bool open(QString *error);
+    void close();
+    void run(const std::function<void(StoreContext &)> &job);
+    void append(PendingEvent event, ReplyTarget target, Store::AppendDone done);
+
+private:
+    void commitPending();
+
+    struct Queued
+    {
+        PendingEvent event;
+        ReplyTarget target;
+        Store::AppendDone done;
+    };
+
+    Store *m_store;
+    DatabaseUrl m_url;
+    std::unique_ptr<Database> m_db;
+    std::unique_ptr<AccountStore> m_accounts;
+    std::unique_ptr<RoomStore> m_rooms;
+    std::unique_ptr<TimelineStore> m_timeline;
+    QList<Queued> m_pending;
+    bool m_commitScheduled = false;
+};
+
+} // namespace confab::server

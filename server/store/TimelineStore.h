@@ -1,0 +1,74 @@
+#pragma once
+
+#include "protocol/Entities.h"
+#include "protocol/ProtocolError.h"
+
+#include <QList>
+
+namespace confab::server {
+
+class Database;
+class RoomStore;
+
+// A message, edit or delete on its way into a room's timeline.
+struct PendingEvent
+{
+    protocol::EventKind kind = protocol::EventKind::Message;
+    qint64 room = 0;
+    protocol::User sender;
+    QString clientId; // messages only: makes a resend idempotent
+    QString text; // messages and edits
+    qint64 targetSeq = 0; // edits and deletes
+};
+
+struct CommittedEvent
+{
+    protocol::Event event;
+    bool duplicate = false; // a resend of an event that was already stored
+};
+
+struct HistoryPage
+{
+    QList<protocol::Event> messages; // newest first
+    bool hasMore = false;
+};
+
+struct RoomBackfill
+{
+    qint64 room = 0;
+    QList<protocol::Event> events; // oldest first
+    bool hasMore = false;
+    qint64 lastSeq = 0;
+};
+
+// The rooms' timelines: appending events with their sequence numbers, and reading them back
+// by keyset ranges on (room_id, seq).
+class TimelineStore
+{
+public:
+    TimelineStore(Database &db, RoomStore &rooms)
+        : m_db(db)
+        , m_rooms(rooms)
+    { }
+
+    // Appends a batch in one transaction (group commit). Each event gets its own outcome:
+    // a refusal of one does not hold back the others.
+    QList<protocol::Outcome<CommittedEvent>> commit(const QList<PendingEvent> &batch, qint64 now);
+
+    protocol::Outcome<HistoryPage> history(qint64 userId, qint64 roomId,
+                                           std::optional<qint64> before, int limit);
+    protocol::Outcome<QList<RoomBackfill>>
+    sync(qint64 userId, const QList<std::pair<qint64, qint64>> &since, int limit);
+
+private:
+    protocol::Outcome<CommittedEvent> append(const PendingEvent &pending, qint64 now);
+    protocol::Outcome<CommittedEvent> appendMessage(const PendingEvent &pending, qint64 now);
+    protocol::Outcome<CommittedEvent> appendChange(const PendingEvent &pending, qint64 now);
+    std::optional<protocol::Event> eventAt(qint64 roomId, qint64 seq);
+    std::optional<qint64> nextSeq(qint64 roomId, qint64 now);
+
+    Database &m_db;
+    RoomStore &m_rooms;
+};
+
+} // namespace confab::server
