@@ -1,0 +1,47 @@
+#pragma once
+
+#include <QHostAddress>
+#include <QString>
+
+#include <optional>
+
+namespace confab::server {
+
+// Everything confabd can be told. Values come from, in rising precedence: built-in defaults,
+// the config file (INI), CONFAB_* environment variables, the command line.
+struct ServerConfig
+{
+    // [server]
+    QHostAddress listenAddress = QHostAddress::LocalHost;
+    quint16 listenPort = 8443; // 0 picks a free port; the chosen one is printed.
+    QString dataDir; // Default: "<working directory>/data".
+    QString databaseUrl; // Default: "sqlite:///<data_dir>/confab.db".
+    QString tlsCertFile; // Default: "<data_dir>/tls/cert.pem", generated when missing.
+    QString tlsKeyFile; // Default: "<data_dir>/tls/key.pem", generated when missing.
+    bool insecurePlainWs = false;
+    int socketThreads = 0; // 0: one per core, at most 4.
+
+    // [limits]
+    qsizetype maxTextBytes = 16 * 1024;
+    qsizetype maxFrameBytes = 64 * 1024;
+    double requestsPerSecond = 20;
+    int requestBurst = 50;
+    int connectionsPerAddress = 64;
+    int handshakeTimeoutMs = 10'000;
+    int pingIntervalMs = 30'000;
+    int listenBacklog = 4096;
+
+    // [security]
+    int scryptLog2N = 17;
+    int kdfWorkers = 2;
+    int kdfQueueLimit = 64;
+    int tokenTtlDays = 30;
+    int loginFailuresBeforeThrottle = 5;
+
+    // The listen address in the form --listen takes: "127.0.0.1:8443", "[::1]:8443", "*:8443".
+    QString listenEndpoint() const;
+
+    friend bool operator==(const ServerConfig &, const ServerConfig &) = default;
+};
+
+} // namespace confab::server
