@@ -61,6 +61,11 @@ bool Database::open(QString *error)
 
 QSqlQuery &Database::exec(const QString &sql, std::initializer_list<QVariant> values)
 {
+    return exec(sql, QVariantList(values));
+}
+
+QSqlQuery &Database::exec(const QString &sql, const QVariantList &values)
+{
     auto it = m_statements.find(sql);
     if (it == m_statements.end()) {
         QSqlQuery query(m_db);

@@ -29,6 +29,7 @@ public:
     // Runs a prepared statement with positional (?) values. Returns the query positioned
     // before its first row; check ok() on the result.
     QSqlQuery &exec(const QString &sql, std::initializer_list<QVariant> values = {});
+    QSqlQuery &exec(const QString &sql, const QVariantList &values);
     bool execOk(const QString &sql, std::initializer_list<QVariant> values = {});
     // For schema statements that cannot be prepared with values.
     bool execDirect(const QString &sql, QString *error);

@@ -9,18 +9,20 @@ using namespace Qt::StringLiterals;
 
 std::optional<DatabaseUrl> DatabaseUrl::parse(const QString &text, QString *error)
 {
-    const QUrl url(text, QUrl::StrictMode);
     DatabaseUrl parsed;
-    if (url.scheme() == "sqlite"_L1) {
+    // A SQLite URL is the scheme and a plain file path, taken as written: paths may hold
+    // spaces or '%' that URL decoding would change.
+    if (text.startsWith("sqlite://"_L1)) {
         parsed.dialect = Dialect::Sqlite;
-        parsed.path = url.path();
-        if (!url.host().isEmpty() || !QDir::isAbsolutePath(parsed.path)) {
+        parsed.path = text.mid(9);
+        if (!QDir::isAbsolutePath(parsed.path)) {
             *error
                 = u"A SQLite URL names an absolute file path: sqlite:///var/lib/confab/confab.db"_s;
             return std::nullopt;
         }
         return parsed;
     }
+    const QUrl url(text, QUrl::StrictMode);
     if (url.scheme() == "postgresql"_L1 || url.scheme() == "postgres"_L1) {
         parsed.dialect = Dialect::Postgres;
         parsed.host = url.host();
