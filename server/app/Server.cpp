@@ -1,0 +1,182 @@
+#include "Server.h"
+
+#include "auth/KdfPool.h"
+#include "auth/LoginThrottle.h"
+#include "hub/Hub.h"
+#include "net/ConnectionLimiter.h"
+#include "net/Listener.h"
+#include "net/SocketWorker.h"
+#include "net/TlsIdentity.h"
+#include "session/Services.h"
+#include "store/Store.h"
+
+#include <QDir>
+#include <QLoggingCategory>
+#include <QSslConfiguration>
+#include <QTextStream>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace confab::server {
+
+Q_LOGGING_CATEGORY(lcServer, "confab.server")
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int kDrainDeadlineMs = 10'000;
+
+void announce(const QString &line)
+{
+    // Start-up facts go to stdout, line by line, for operators and for scripts that wait on them.
+    QTextStream out(stdout);
+    out << "confabd: " << line << Qt::endl;
+}
+
+QString hostForUrl(const QHostAddress &address)
+{
+    return address.protocol() == QAbstractSocket::IPv6Protocol ? u"[%1]"_s.arg(address.toString())
+                                                               : address.toString();
+}
+
+} // namespace
+
+Server::Server(ServerConfig config, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+{ }
+
+Server::~Server()
+{
+    joinSocketThreads();
+}
+
+bool Server::start(QString *error)
+{
+    if (!QDir().mkpath(m_config.dataDir)) {
+        *error = u"Cannot create the data folder %1."_s.arg(m_config.dataDir);
+        return false;
+    }
+    QFile::setPermissions(m_config.dataDir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+
+    const auto databaseUrl = DatabaseUrl::parse(m_config.databaseUrl, error);
+    if (!databaseUrl)
+        return false;
+
+    std::optional<QSslConfiguration> tls;
+    if (m_config.insecurePlainWs) {
+        qCWarning(lcServer).noquote()
+            << "TLS IS OFF: serving plain ws:// and http:// because --insecure-plain-ws was given. "
+               "Use this only behind a proxy that terminates TLS.";
+    } else {
+        const auto identity
+            = TlsIdentity::loadOrGenerate(m_config.tlsCertFile, m_config.tlsKeyFile, error);
+        if (!identity)
+            return false;
+        if (identity->generated)
+            announce(u"made a self-signed TLS certificate: %1"_s.arg(m_config.tlsCertFile));
+        announce(u"TLS certificate SHA-256 fingerprint: %1"_s.arg(identity->fingerprint()));
+        QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
+        configuration.setLocalCertificate(identity->certificate);
+        configuration.setPrivateKey(identity->privateKey);
+        configuration.setProtocol(QSsl::TlsV1_2OrLater);
+        configuration.setPeerVerifyMode(QSslSocket::VerifyNone);
+        tls = configuration;
+    }
+
+    m_store = std::make_unique<Store>(*databaseUrl);
+    if (!m_store->start(error))
+        return false;
+    m_hub = std::make_unique<Hub>();
+    connect(m_store.get(), &Store::eventsCommitted, m_hub.get(), &Hub::onEventsCommitted,
+            Qt::DirectConnection);
+    m_kdf = std::make_unique<KdfPool>(m_config.kdfWorkers, m_config.kdfQueueLimit,
+                                      m_config.scryptLog2N);
+    m_loginThrottle = std::make_unique<LoginThrottle>(m_config.loginFailuresBeforeThrottle);
+    m_limiter = std::make_unique<ConnectionLimiter>(m_config.connectionsPerAddress);
+    m_services = std::make_unique<Services>(
+        Services { *m_store, *m_hub, *m_kdf, *m_loginThrottle, m_config });
+
+    const int threads = m_config.socketThreads > 0 ? m_config.socketThreads
+                                                   : std::clamp(QThread::idealThreadCount(), 1, 4);
+    for (int i = 0; i < threads; ++i) {
+        auto *thread = new QThread(this);
+        thread->setObjectName(u"sockets-%1"_s.arg(i));
+        auto *worker = new SocketWorker(*m_services, tls, *m_limiter);
+        worker->moveToThread(thread);
+        connect(thread, &QThread::finished, worker, &QObject::deleteLater);
+        thread->start();
+        m_socketThreads.append(thread);
+        m_workers.append(worker);
+    }
+
+    m_listener = new Listener(m_workers, m_config.listenBacklog, this);
+    if (!m_listener->listen(m_config.listenAddress, m_config.listenPort)) {
+        *error = u"Cannot listen on %1:%2: %3"_s.arg(m_config.listenAddress.toString())
+                     .arg(m_config.listenPort)
+                     .arg(m_listener->errorString());
+        return false;
+    }
+    announce(u"listening on %1://%2:%3/ws"_s
+                 .arg(tls ? u"wss"_s : u"ws"_s, hostForUrl(m_listener->serverAddress()))
+                 .arg(m_listener->serverPort()));
+    return true;
+}
+
+void Server::stop()
+{
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    qCInfo(lcServer) << "shutting down: closing connections";
+    if (m_listener)
+        m_listener->close();
+    m_workersDraining = int(m_workers.size());
+    if (m_workersDraining == 0) {
+        finishStop();
+        return;
+    }
+    for (auto *worker : std::as_const(m_workers)) {
+        connect(
+            worker, &SocketWorker::drained, this,
+            [this] {
+                if (--m_workersDraining == 0)
+                    finishStop();
+            },
+            Qt::QueuedConnection);
+        QMetaObject::invokeMethod(worker, &SocketWorker::shutdown, Qt::QueuedConnection);
+    }
+    QTimer::singleShot(kDrainDeadlineMs, this, [this] {
+        if (m_workersDraining > 0) {
+            qCWarning(lcServer) << "connections did not close in time; stopping anyway";
+            m_workersDraining = 0;
+            finishStop();
+        }
+    });
+}
+
+void Server::finishStop()
+{
+    // Commits everything queued before the socket threads go, so their sessions' replies
+    // still have somewhere to land.
+    if (m_store)
+        m_store->stop();
+    joinSocketThreads();
+    qCInfo(lcServer) << "stopped";
+    emit stopped();
+}
+
+void Server::joinSocketThreads()
+{
+    for (auto *thread : std::as_const(m_socketThreads)) {
+        thread->quit();
+        thread->wait();
+    }
+    qDeleteAll(m_socketThreads);
+    m_socketThreads.clear();
+    m_workers.clear();
+}
+
+} // namespace confab::server

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "config/ServerConfig.h"
+
+#include <QList>
+#include <QObject>
+#include <QThread>
+
+#include <memory>
+
+namespace confab::server {
+
+class ConnectionLimiter;
+class Hub;
+class KdfPool;
+class Listener;
+class LoginThrottle;
+class SocketWorker;
+class Store;
+struct Services;
+
+// The composition root of confabd: builds the stages of the message path in order, wires
+// them together, and takes them down in reverse order.
+class Server : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit Server(ServerConfig config, QObject *parent = nullptr);
+    ~Server() override;
+
+    bool start(QString *error);
+    // Stops accepting, closes every connection with 1001, commits what is queued, then emits
+    // stopped().
+    void stop();
+
+signals:
+    void stopped();
+
+private:
+    void finishStop();
+    void joinSocketThreads();
+
+    ServerConfig m_config;
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<Hub> m_hub;
+    std::unique_ptr<KdfPool> m_kdf;
+    std::unique_ptr<LoginThrottle> m_loginThrottle;
+    std::unique_ptr<ConnectionLimiter> m_limiter;
+    std::unique_ptr<Services> m_services;
+    QList<QThread *> m_socketThreads;
+    QList<SocketWorker *> m_workers;
+    Listener *m_listener = nullptr;
+    int m_workersDraining = 0;
+    bool m_stopping = false;
+};
+
+} // namespace confab::server

@@ -1,0 +1,20 @@
+#pragma once
+
+#include "HttpRequestHead.h"
+
+#include <QByteArray>
+
+namespace confab::server {
+
+// The plain HTTP side of the server's one port: health checks now, more endpoints as they
+// come. Every answer closes the connection.
+class HttpEndpoints
+{
+public:
+    static QByteArray respond(const HttpRequestHead &head);
+    static QByteArray response(int status, QByteArrayView reason, const QByteArray &jsonBody);
+    static QByteArray errorResponse(int status, QByteArrayView reason, QByteArrayView code,
+                                    QByteArrayView message);
+};
+
+} // namespace confab::server

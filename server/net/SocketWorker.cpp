@@ -1,0 +1,239 @@
+#include "SocketWorker.h"
+
+#include "ConnectionLimiter.h"
+#include "HttpEndpoints.h"
+#include "HttpRequestHead.h"
+#include "config/ServerConfig.h"
+#include "session/ClientSession.h"
+
+#include <QLoggingCategory>
+#include <QSslSocket>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+namespace confab::server {
+
+Q_LOGGING_CATEGORY(lcNet, "confab.net")
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr qsizetype kMaxRequestHead = 16 * 1024;
+constexpr int kCloseGraceMs = 3000;
+
+// A close frame asks the peer to answer; one that never does is cut off after a grace period.
+void closeThenAbort(QWebSocket *socket, QWebSocketProtocol::CloseCode code, const QString &reason)
+{
+    socket->close(code, reason);
+    QTimer::singleShot(kCloseGraceMs, socket, [socket] { socket->abort(); });
+}
+
+} // namespace
+
+SocketWorker::SocketWorker(Services services, std::optional<QSslConfiguration> tls,
+                           ConnectionLimiter &limiter)
+    : m_services(services)
+    , m_tls(std::move(tls))
+    , m_limiter(limiter)
+{
+    // Only used to run the WebSocket upgrade of sockets this worker already accepted (and
+    // decrypted): it never listens itself.
+    m_upgrader = new QWebSocketServer(u"confabd"_s, QWebSocketServer::NonSecureMode, this);
+    m_upgrader->setMaxPendingConnections(std::numeric_limits<int>::max());
+    connect(m_upgrader, &QWebSocketServer::newConnection, this, &SocketWorker::onWebSocketReady);
+
+    m_pingTimer = new QTimer(this);
+    m_pingTimer->setInterval(m_services.config.pingIntervalMs);
+    connect(m_pingTimer, &QTimer::timeout, this, &SocketWorker::checkAlive);
+}
+
+SocketWorker::~SocketWorker()
+{
+    for (auto *session : std::as_const(m_sessions))
+        delete session;
+}
+
+void SocketWorker::adopt(qintptr socketDescriptor)
+{
+    if (!m_pingTimer->isActive())
+        m_pingTimer->start();
+    QTcpSocket *socket = m_tls ? new QSslSocket(this) : new QTcpSocket(this);
+    if (!socket->setSocketDescriptor(socketDescriptor) || m_shuttingDown) {
+        socket->abort();
+        delete socket;
+        return;
+    }
+    Handshake handshake;
+    handshake.socket = socket;
+    handshake.overLimit = !m_limiter.tryAcquire(socket->peerAddress());
+    handshake.deadline = new QTimer(socket);
+    handshake.deadline->setSingleShot(true);
+    connect(handshake.deadline, &QTimer::timeout, socket, [socket] {
+        qCDebug(lcNet) << "handshake timed out for" << socket->peerAddress();
+        socket->abort();
+    });
+    handshake.deadline->start(m_services.config.handshakeTimeoutMs);
+    m_handshakes.insert(socket, handshake);
+
+    connect(socket, &QTcpSocket::readyRead, this, [this, socket] { inspectRequest(socket); });
+    connect(socket, &QTcpSocket::disconnected, this, [this, socket] { forgetHandshake(socket); });
+    if (m_tls) {
+        auto *tlsSocket = static_cast<QSslSocket *>(socket);
+        tlsSocket->setSslConfiguration(*m_tls);
+        tlsSocket->startServerEncryption();
+    }
+}
+
+void SocketWorker::inspectRequest(QTcpSocket *socket)
+{
+    if (!m_handshakes.contains(socket))
+        return;
+    const QByteArray data = socket->peek(kMaxRequestHead);
+    const auto [status, head] = HttpRequestHead::parse(data);
+    if (status == HttpRequestHead::Status::Incomplete && data.size() < kMaxRequestHead)
+        return;
+    if (status == HttpRequestHead::Status::Complete && head.isWebSocketUpgrade()
+        && head.path == "/ws") {
+        upgradeToWebSocket(socket);
+        return;
+    }
+    QByteArray answer;
+    if (status == HttpRequestHead::Status::Complete)
+        answer = HttpEndpoints::respond(head);
+    else if (status == HttpRequestHead::Status::Incomplete)
+        answer = HttpEndpoints::errorResponse(431, "Request Header Fields Too Large", "too_large",
+                                              "The request head is larger than 16 KiB.");
+    else
+        answer = HttpEndpoints::errorResponse(400, "Bad Request", "bad_request",
+                                              "Malformed HTTP request.");
+    socket->read(status == HttpRequestHead::Status::Complete ? head.size : data.size());
+    socket->write(answer);
+    socket->disconnectFromHost();
+}
+
+void SocketWorker::upgradeToWebSocket(QTcpSocket *socket)
+{
+    const Handshake handshake = m_handshakes.take(socket);
+    // From here the upgrader reads the socket; a failed upgrade still ends in disconnected().
+    disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
+    m_upgrading.insert({ socket->peerAddress().toString(), socket->peerPort() }, handshake);
+    m_upgrader->handleConnection(socket);
+}
+
+void SocketWorker::onWebSocketReady()
+{
+    while (m_upgrader->hasPendingConnections()) {
+        QWebSocket *webSocket = m_upgrader->nextPendingConnection();
+        const auto handshake
+            = m_upgrading.take({ webSocket->peerAddress().toString(), webSocket->peerPort() });
+        if (!handshake.socket) {
+            webSocket->abort();
+            webSocket->deleteLater();
+            continue;
+        }
+        disconnect(handshake.socket, nullptr, this, nullptr);
+        delete handshake.deadline;
+        startSession(webSocket, handshake.overLimit);
+    }
+}
+
+void SocketWorker::forgetHandshake(QTcpSocket *socket)
+{
+    bool found = false;
+    Handshake handshake = m_handshakes.take(socket);
+    if (handshake.socket) {
+        found = true;
+    } else {
+        for (auto it = m_upgrading.begin(); it != m_upgrading.end(); ++it) {
+            if (it->socket == socket) {
+                handshake = *it;
+                m_upgrading.erase(it);
+                found = true;
+                break;
+            }
+        }
+    }
+    if (!found)
+        return;
+    if (!handshake.overLimit)
+        m_limiter.release(socket->peerAddress());
+    socket->deleteLater();
+    emitDrainedWhenEmpty();
+}
+
+void SocketWorker::startSession(QWebSocket *webSocket, bool overLimit)
+{
+    webSocket->setParent(this);
+    if (overLimit || m_shuttingDown) {
+        connect(webSocket, &QWebSocket::disconnected, webSocket, &QObject::deleteLater);
+        if (m_shuttingDown) {
+            m_limiter.release(webSocket->peerAddress());
+            closeThenAbort(webSocket, QWebSocketProtocol::CloseCodeGoingAway,
+                           u"server shutting down"_s);
+        } else {
+            closeThenAbort(webSocket, QWebSocketProtocol::CloseCodePolicyViolated,
+                           u"too_many_connections"_s);
+        }
+        return;
+    }
+    const quint64 id = m_nextId++;
+    auto *session = new ClientSession(webSocket, id, this, m_services, this);
+    m_sessions.insert(id, session);
+    connect(session, &ClientSession::finished, this, &SocketWorker::onSessionFinished);
+}
+
+void SocketWorker::onSessionFinished(quint64 id)
+{
+    ClientSession *session = m_sessions.take(id);
+    if (!session)
+        return;
+    m_limiter.release(session->peerAddress());
+    session->deleteLater();
+    emitDrainedWhenEmpty();
+}
+
+void SocketWorker::deliver(const QList<quint64> &connectionIds, const QString &frame)
+{
+    for (quint64 id : connectionIds) {
+        if (ClientSession *session = m_sessions.value(id))
+            session->sendFrame(frame);
+    }
+}
+
+void SocketWorker::checkAlive()
+{
+    const auto sessions = m_sessions;
+    for (auto *session : sessions)
+        session->checkAlive(m_services.config.pingIntervalMs);
+}
+
+void SocketWorker::shutdown()
+{
+    m_shuttingDown = true;
+    m_pingTimer->stop();
+    const auto handshakes = m_handshakes.values() + m_upgrading.values();
+    for (const auto &handshake : handshakes)
+        handshake.socket->abort();
+    const auto sessions = m_sessions;
+    for (auto *session : sessions)
+        session->closeGoingAway();
+    // Peers that do not answer the close frame are cut off, so shutdown is bounded.
+    QTimer::singleShot(kCloseGraceMs, this, [this] {
+        const auto remaining = m_sessions;
+        for (auto *session : remaining)
+            session->abort();
+    });
+    emitDrainedWhenEmpty();
+}
+
+void SocketWorker::emitDrainedWhenEmpty()
+{
+    if (m_shuttingDown && !m_drained && m_sessions.isEmpty() && m_handshakes.isEmpty()
+        && m_upgrading.isEmpty()) {
+        m_drained = true;
+        emit drained();
+    }
+}
+
+} // namespace confab::server

@@ -1,0 +1,21 @@
+#pragma once
+
+namespace confab::server {
+
+class Hub;
+class KdfPool;
+class LoginThrottle;
+class Store;
+struct ServerConfig;
+
+// The shared parts every client session works with.
+struct Services
+{
+    Store &store;
+    Hub &hub;
+    KdfPool &kdf;
+    LoginThrottle &loginThrottle;
+    const ServerConfig &config;
+};
+
+} // namespace confab::server
