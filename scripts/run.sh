@@ -20,7 +20,7 @@ confab_install_packages
 
 confab_log "Building (preset default)"
 cmake --preset default
-cmake --build --preset default
+cmake --build --preset default --target confabd
 
 confabd=${repo}/build/default/server/app/confabd
 if [[ ! -x ${confabd} ]]; then
