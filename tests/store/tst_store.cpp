@@ -100,8 +100,8 @@ qint64 StoreTest::makeRoom(const User &owner, Visibility visibility)
 
 qint64 StoreTest::post(const User &sender, qint64 roomId, const QString &text)
 {
-    PendingEvent event{EventKind::Message, roomId, sender, u"c%1"_s.arg(++m_clientIds), text, 0};
-    const auto outcomes = m_timeline->commit({event}, 2000 + m_clientIds);
+    PendingEvent event { EventKind::Message, roomId, sender, u"c%1"_s.arg(++m_clientIds), text, 0 };
+    const auto outcomes = m_timeline->commit({ event }, 2000 + m_clientIds);
     if (!outcomes.first())
         qFatal("cannot post: %s", qPrintable(outcomes.first().error().message));
     return outcomes.first()->event.seq;
@@ -181,12 +181,15 @@ void StoreTest::onlyMembersReadAndWrite()
     const qint64 roomId = makeRoom(owner);
     post(owner, roomId, u"secret"_s);
 
-    QCOMPARE(m_timeline->history(outsider.id, roomId, std::nullopt, 50).error().code, ErrorCode::NotMember);
-    QCOMPARE(m_timeline->sync(outsider.id, {{roomId, 0}}, 50).error().code, ErrorCode::NotMember);
+    QCOMPARE(m_timeline->history(outsider.id, roomId, std::nullopt, 50).error().code,
+             ErrorCode::NotMember);
+    QCOMPARE(m_timeline->sync(outsider.id, { { roomId, 0 } }, 50).error().code,
+             ErrorCode::NotMember);
     QCOMPARE(m_rooms->members(outsider.id, roomId).error().code, ErrorCode::NotMember);
-    PendingEvent intrusion{EventKind::Message, roomId, outsider, u"x1"_s, u"hi"_s, 0};
-    QCOMPARE(m_timeline->commit({intrusion}, 3000).first().error().code, ErrorCode::NotMember);
-    QCOMPARE(m_timeline->history(owner.id, 424242, std::nullopt, 50).error().code, ErrorCode::RoomNotFound);
+    PendingEvent intrusion { EventKind::Message, roomId, outsider, u"x1"_s, u"hi"_s, 0 };
+    QCOMPARE(m_timeline->commit({ intrusion }, 3000).first().error().code, ErrorCode::NotMember);
+    QCOMPARE(m_timeline->history(owner.id, 424242, std::nullopt, 50).error().code,
+             ErrorCode::RoomNotFound);
 }
 
 void StoreTest::batchAssignsContiguousSequenceNumbers()
@@ -196,7 +199,8 @@ void StoreTest::batchAssignsContiguousSequenceNumbers()
     const qint64 second = makeRoom(alice);
     QList<PendingEvent> batch;
     for (int i = 0; i < 10; ++i)
-        batch.append({EventKind::Message, i % 2 ? second : first, alice, u"b%1"_s.arg(i), u"m%1"_s.arg(i), 0});
+        batch.append({ EventKind::Message, i % 2 ? second : first, alice, u"b%1"_s.arg(i),
+                       u"m%1"_s.arg(i), 0 });
     const auto outcomes = m_timeline->commit(batch, 5000);
     QCOMPARE(outcomes.size(), 10);
     for (int i = 0; i < 10; ++i) {
@@ -211,13 +215,13 @@ void StoreTest::resendIsStoredOnce()
 {
     const User alice = makeUser(u"alice"_s);
     const qint64 roomId = makeRoom(alice);
-    PendingEvent event{EventKind::Message, roomId, alice, u"same-id"_s, u"once"_s, 0};
-    const auto outcomes = m_timeline->commit({event, event}, 5000);
+    PendingEvent event { EventKind::Message, roomId, alice, u"same-id"_s, u"once"_s, 0 };
+    const auto outcomes = m_timeline->commit({ event, event }, 5000);
     QVERIFY(outcomes[0] && !outcomes[0]->duplicate);
     QVERIFY(outcomes[1] && outcomes[1]->duplicate);
     QCOMPARE(outcomes[1]->event.seq, outcomes[0]->event.seq);
 
-    const auto later = m_timeline->commit({event}, 6000);
+    const auto later = m_timeline->commit({ event }, 6000);
     QVERIFY(later.first() && later.first()->duplicate);
     QCOMPARE(later.first()->event.seq, outcomes[0]->event.seq);
     QCOMPARE(later.first()->event.timestamp, 5000);
@@ -229,11 +233,12 @@ void StoreTest::refusalInBatchDoesNotHoldBackOthers()
     const User alice = makeUser(u"alice"_s);
     const User bob = makeUser(u"bob"_s);
     const qint64 roomId = makeRoom(alice);
-    const auto outcomes = m_timeline->commit({{EventKind::Message, roomId, alice, u"a1"_s, u"one"_s, 0},
-                                              {EventKind::Message, roomId, bob, u"b1"_s, u"intruder"_s, 0},
-                                              {EventKind::Edit, roomId, alice, {}, u"nope"_s, 77},
-                                              {EventKind::Message, roomId, alice, u"a2"_s, u"two"_s, 0}},
-                                             5000);
+    const auto outcomes
+        = m_timeline->commit({ { EventKind::Message, roomId, alice, u"a1"_s, u"one"_s, 0 },
+                               { EventKind::Message, roomId, bob, u"b1"_s, u"intruder"_s, 0 },
+                               { EventKind::Edit, roomId, alice, {}, u"nope"_s, 77 },
+                               { EventKind::Message, roomId, alice, u"a2"_s, u"two"_s, 0 } },
+                             5000);
     QVERIFY(outcomes[0]);
     QCOMPARE(outcomes[1].error().code, ErrorCode::NotMember);
     QCOMPARE(outcomes[2].error().code, ErrorCode::MessageNotFound);
@@ -249,10 +254,12 @@ void StoreTest::editAndDeleteOnlyOwnMessages()
     QVERIFY(m_rooms->join(bob.id, roomId, 1000));
     const qint64 seq = post(alice, roomId, u"first draft"_s);
 
-    const auto byBob = m_timeline->commit({{EventKind::Edit, roomId, bob, {}, u"hacked"_s, seq}}, 6000);
+    const auto byBob
+        = m_timeline->commit({ { EventKind::Edit, roomId, bob, {}, u"hacked"_s, seq } }, 6000);
     QCOMPARE(byBob.first().error().code, ErrorCode::Forbidden);
 
-    const auto edit = m_timeline->commit({{EventKind::Edit, roomId, alice, {}, u"final"_s, seq}}, 6000);
+    const auto edit
+        = m_timeline->commit({ { EventKind::Edit, roomId, alice, {}, u"final"_s, seq } }, 6000);
     QVERIFY(edit.first());
     QCOMPARE(edit.first()->event.kind, EventKind::Edit);
     QCOMPARE(edit.first()->event.targetSeq, seq);
@@ -261,16 +268,18 @@ void StoreTest::editAndDeleteOnlyOwnMessages()
     QCOMPARE(page->messages.first().text, u"final"_s);
     QCOMPARE(page->messages.first().editedAt, 6000);
 
-    const auto removal = m_timeline->commit({{EventKind::Delete, roomId, alice, {}, {}, seq}}, 7000);
+    const auto removal
+        = m_timeline->commit({ { EventKind::Delete, roomId, alice, {}, {}, seq } }, 7000);
     QVERIFY(removal.first());
     page = m_timeline->history(bob.id, roomId, std::nullopt, 50);
     QVERIFY(page->messages.first().deleted);
     QVERIFY(page->messages.first().text.isEmpty());
-    const auto again = m_timeline->commit({{EventKind::Edit, roomId, alice, {}, u"undead"_s, seq}}, 8000);
+    const auto again
+        = m_timeline->commit({ { EventKind::Edit, roomId, alice, {}, u"undead"_s, seq } }, 8000);
     QCOMPARE(again.first().error().code, ErrorCode::MessageNotFound);
 
     // The edit's own copy of the text is gone with the message.
-    const auto events = m_timeline->sync(bob.id, {{roomId, 0}}, 50);
+    const auto events = m_timeline->sync(bob.id, { { roomId, 0 } }, 50);
     QCOMPARE(events->first().events.size(), 3);
     QCOMPARE(events->first().events.at(1).kind, EventKind::Edit);
     QVERIFY(events->first().events.at(1).text.isEmpty());
@@ -283,14 +292,18 @@ void StoreTest::historyPagesAreCompleteAndOrdered()
     const qint64 otherRoom = makeRoom(alice);
     QList<PendingEvent> batch;
     for (int i = 1; i <= 250; ++i) {
-        batch.append({EventKind::Message, roomId, alice, u"h%1"_s.arg(i), u"message %1"_s.arg(i), 0});
+        batch.append(
+            { EventKind::Message, roomId, alice, u"h%1"_s.arg(i), u"message %1"_s.arg(i), 0 });
         if (i % 10 == 0)
-            batch.append({EventKind::Message, otherRoom, alice, u"o%1"_s.arg(i), u"elsewhere"_s, 0});
+            batch.append(
+                { EventKind::Message, otherRoom, alice, u"o%1"_s.arg(i), u"elsewhere"_s, 0 });
     }
     for (const auto &outcome : m_timeline->commit(batch, 5000))
         QVERIFY(outcome);
     // An edit in between must not show up as a history entry.
-    QVERIFY(m_timeline->commit({{EventKind::Edit, roomId, alice, {}, u"message 100 (edited)"_s, 100}}, 6000)
+    QVERIFY(m_timeline
+                ->commit({ { EventKind::Edit, roomId, alice, {}, u"message 100 (edited)"_s, 100 } },
+                         6000)
                 .first());
 
     QList<qint64> seen;
@@ -311,7 +324,8 @@ void StoreTest::historyPagesAreCompleteAndOrdered()
     QCOMPARE(seen.size(), 250);
     for (int i = 0; i < 250; ++i)
         QCOMPARE(seen.at(i), 250 - i);
-    QCOMPARE(m_timeline->history(alice.id, roomId, 101, 1)->messages.first().text, u"message 100 (edited)"_s);
+    QCOMPARE(m_timeline->history(alice.id, roomId, 101, 1)->messages.first().text,
+             u"message 100 (edited)"_s);
 }
 
 void StoreTest::syncReturnsExactlyTheGap()
@@ -321,7 +335,7 @@ void StoreTest::syncReturnsExactlyTheGap()
     for (int i = 1; i <= 30; ++i)
         post(alice, roomId, u"m%1"_s.arg(i));
 
-    const auto gap = m_timeline->sync(alice.id, {{roomId, 20}}, 500);
+    const auto gap = m_timeline->sync(alice.id, { { roomId, 20 } }, 500);
     QVERIFY(gap);
     QCOMPARE(gap->size(), 1);
     const auto &backfill = gap->first();
@@ -331,10 +345,10 @@ void StoreTest::syncReturnsExactlyTheGap()
     for (int i = 0; i < 10; ++i)
         QCOMPARE(backfill.events.at(i).seq, 21 + i);
 
-    const auto limited = m_timeline->sync(alice.id, {{roomId, 0}}, 7);
+    const auto limited = m_timeline->sync(alice.id, { { roomId, 0 } }, 7);
     QCOMPARE(limited->first().events.size(), 7);
     QVERIFY(limited->first().hasMore);
-    QVERIFY(m_timeline->sync(alice.id, {{roomId, 30}}, 500)->first().events.isEmpty());
+    QVERIFY(m_timeline->sync(alice.id, { { roomId, 30 } }, 500)->first().events.isEmpty());
 }
 
 void StoreTest::unreadCountsOthersMessagesAfterTheMarker()
@@ -393,17 +407,21 @@ void StoreTest::historyAndSyncAreIndexRangeScans()
     const User alice = makeUser(u"alice"_s);
     const qint64 roomId = makeRoom(alice);
     post(alice, roomId, u"one"_s);
-    const QString history = u"SELECT e.seq FROM events e WHERE e.room_id = ? AND e.kind = 0 AND e.seq < ? "
-                            "ORDER BY e.seq DESC LIMIT ?"_s;
-    const QString sync = u"SELECT e.seq FROM events e WHERE e.room_id = ? AND e.seq > ? ORDER BY e.seq LIMIT ?"_s;
-    for (const auto &select : {history, sync}) {
-        const QStringList plan = queryPlan(select, {roomId, 100, 50});
+    const QString history
+        = u"SELECT e.seq FROM events e WHERE e.room_id = ? AND e.kind = 0 AND e.seq < ? "
+          "ORDER BY e.seq DESC LIMIT ?"_s;
+    const QString sync
+        = u"SELECT e.seq FROM events e WHERE e.room_id = ? AND e.seq > ? ORDER BY e.seq LIMIT ?"_s;
+    for (const auto &select : { history, sync }) {
+        const QStringList plan = queryPlan(select, { roomId, 100, 50 });
         const QString text = plan.join(u'\n');
         QVERIFY2(!plan.isEmpty(), qPrintable(select));
         if (m_db->dialect() == Dialect::Sqlite) {
-            QVERIFY2(text.contains(u"SEARCH"_s) && !text.contains(u"TEMP B-TREE"_s), qPrintable(text));
+            QVERIFY2(text.contains(u"SEARCH"_s) && !text.contains(u"TEMP B-TREE"_s),
+                     qPrintable(text));
         } else {
-            QVERIFY2(text.contains(u"Index"_s) && !text.contains(u"Seq Scan"_s) && !text.contains(u"Sort"_s),
+            QVERIFY2(text.contains(u"Index"_s) && !text.contains(u"Seq Scan"_s)
+                         && !text.contains(u"Sort"_s),
                      qPrintable(text));
         }
     }
