@@ -7,6 +7,7 @@
 #include "net/Listener.h"
 #include "net/SocketWorker.h"
 #include "net/TlsIdentity.h"
+#include "pusher/PusherService.h"
 #include "session/Services.h"
 #include "store/Store.h"
 
@@ -92,6 +93,12 @@ bool Server::start(QString *error)
     m_hub = std::make_unique<Hub>();
     connect(m_store.get(), &Store::eventsCommitted, m_hub.get(), &Hub::onEventsCommitted,
             Qt::DirectConnection);
+    if (m_config.pusherEnabled()) {
+        m_pusher = std::make_unique<PusherService>(m_config, *m_store);
+        connect(m_store.get(), &Store::eventsCommitted, &m_pusher->roomBroadcaster(),
+                &RoomBroadcaster::onEventsCommitted, Qt::DirectConnection);
+        m_pusher->start();
+    }
     m_kdf = std::make_unique<KdfPool>(m_config.kdfWorkers, m_config.kdfQueueLimit,
                                       m_config.scryptLog2N);
     m_loginThrottle = std::make_unique<LoginThrottle>(m_config.loginFailuresBeforeThrottle);
@@ -104,7 +111,7 @@ bool Server::start(QString *error)
     for (int i = 0; i < threads; ++i) {
         auto *thread = new QThread(this);
         thread->setObjectName(u"sockets-%1"_s.arg(i));
-        auto *worker = new SocketWorker(*m_services, tls, *m_limiter);
+        auto *worker = new SocketWorker(*m_services, tls, *m_limiter, m_pusher.get());
         worker->moveToThread(thread);
         connect(thread, &QThread::finished, worker, &QObject::deleteLater);
         thread->start();
@@ -122,6 +129,11 @@ bool Server::start(QString *error)
     announce(u"listening on %1://%2:%3/ws"_s
                  .arg(tls ? u"wss"_s : u"ws"_s, hostForUrl(m_listener->serverAddress()))
                  .arg(m_listener->serverPort()));
+    if (m_pusher)
+        announce(u"serving Pusher app key %1 (app id %2) at %3://%4:%5/app/%1"_s
+                     .arg(m_pusher->defaultApp().key, m_pusher->defaultApp().id,
+                          tls ? u"wss"_s : u"ws"_s, hostForUrl(m_listener->serverAddress()))
+                     .arg(m_listener->serverPort()));
     return true;
 }
 
@@ -159,6 +171,9 @@ void Server::stop()
 
 void Server::finishStop()
 {
+    // Webhooks held back or in flight go into the store's queue while it still runs.
+    if (m_pusher)
+        m_pusher->stopWebhooks();
     // Commits everything queued before the socket threads go, so their sessions' replies
     // still have somewhere to land.
     if (m_store)

@@ -15,6 +15,7 @@ class Hub;
 class KdfPool;
 class Listener;
 class LoginThrottle;
+class PusherService;
 class SocketWorker;
 class Store;
 struct Services;
@@ -42,6 +43,9 @@ private:
     void joinSocketThreads();
 
     ServerConfig m_config;
+    // Before the store: its webhook thread receives the store's replies, so it must be
+    // destroyed only after the store has stopped.
+    std::unique_ptr<PusherService> m_pusher;
     std::unique_ptr<Store> m_store;
     std::unique_ptr<Hub> m_hub;
     std::unique_ptr<KdfPool> m_kdf;

@@ -2,6 +2,7 @@
 
 #include <QHostAddress>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -37,6 +38,25 @@ struct ServerConfig
     int kdfQueueLimit = 64;
     int tokenTtlDays = 30;
     int loginFailuresBeforeThrottle = 5;
+
+    // [pusher]: the Pusher Channels face of the server, served only when the app's id, key and
+    // secret are all set (the names Soketi uses, so a Laravel .env carries over).
+    QString pusherAppId;
+    QString pusherAppKey;
+    QString pusherAppSecret;
+    QStringList pusherWebhookUrls; // http:// or https://
+    int pusherMaxConnections = 10'000;
+    int pusherClientEventsPerSecond = 10;
+    qsizetype pusherMaxEventBytes = 10 * 1024;
+    int pusherMaxPresenceMembers = 100;
+    int pusherMaxChannelsPerEvent = 100;
+    int pusherActivityTimeoutS = 120;
+    qsizetype pusherMaxRequestBytes = 256 * 1024;
+
+    bool pusherEnabled() const
+    {
+        return !pusherAppId.isEmpty() && !pusherAppKey.isEmpty() && !pusherAppSecret.isEmpty();
+    }
 
     // The listen address in the form --listen takes: "127.0.0.1:8443", "[::1]:8443", "*:8443".
     QString listenEndpoint() const;

@@ -7,6 +7,7 @@
 #include <QHash>
 #include <QSet>
 #include <QSettings>
+#include <QUrl>
 
 #include <algorithm>
 #include <cmath>
@@ -28,6 +29,7 @@ constexpr qsizetype kFrameOverheadBytes = 4096;
 constexpr auto kServer = "server"_L1;
 constexpr auto kLimits = "limits"_L1;
 constexpr auto kSecurity = "security"_L1;
+constexpr auto kPusher = "pusher"_L1;
 
 // What is wrong with a value, phrased to follow "<where it came from>: ".
 using Problem = std::optional<QString>;
@@ -96,6 +98,48 @@ Setting path(QLatin1StringView section, QLatin1StringView key, QString ServerCon
                 config.*field = text;
                 return std::nullopt;
             } };
+}
+
+// App ids and keys travel in URL paths (/app/{key}, /apps/{id}) and before the ':' of an auth
+// string, so they keep to characters that need no escaping there.
+Setting identifier(QLatin1StringView section, QLatin1StringView key, QString ServerConfig::*field)
+{
+    return { section, key, [=](ServerConfig &config, const QString &text) -> Problem {
+                const bool plain
+                    = text.size() <= 128 && std::all_of(text.begin(), text.end(), [](QChar c) {
+                          return (c.isLetterOrNumber() && c.unicode() < 128) || c == u'-'
+                              || c == u'_' || c == u'.';
+                      });
+                if (!plain)
+                    return u"must be 1 to 128 of the characters A-Z a-z 0-9 - _ ."_s;
+                config.*field = text;
+                return std::nullopt;
+            } };
+}
+
+// Never repeated in a message: it is a secret.
+Setting secret(QLatin1StringView section, QLatin1StringView key, QString ServerConfig::*field)
+{
+    return { section, key, [=](ServerConfig &config, const QString &text) -> Problem {
+                if (std::any_of(text.begin(), text.end(), [](QChar c) { return c.isSpace(); }))
+                    return u"must not contain white space (the value is not shown)"_s;
+                config.*field = text;
+                return std::nullopt;
+            } };
+}
+
+Problem applyWebhookUrls(ServerConfig &config, const QString &text)
+{
+    QStringList urls;
+    for (const QString &word : text.split(u' ', Qt::SkipEmptyParts)) {
+        const QUrl url(word, QUrl::StrictMode);
+        if (!url.isValid() || url.host().isEmpty()
+            || (url.scheme() != "http"_L1 && url.scheme() != "https"_L1))
+            return u"\"%1\" is not an http:// or https:// URL"_s.arg(word);
+        urls << word;
+    }
+    config.pusherWebhookUrls = urls;
+    return std::nullopt;
 }
 
 bool isDigits(QStringView text)
@@ -204,6 +248,22 @@ const std::vector<Setting> &allSettings()
         wholeNumber(kSecurity, "token_ttl_days"_L1, &C::tokenTtlDays, 1, 3650),
         wholeNumber(kSecurity, "login_failures_before_throttle"_L1, &C::loginFailuresBeforeThrottle,
                     1, 100),
+
+        identifier(kPusher, "pusher_app_id"_L1, &C::pusherAppId),
+        identifier(kPusher, "pusher_app_key"_L1, &C::pusherAppKey),
+        secret(kPusher, "pusher_app_secret"_L1, &C::pusherAppSecret),
+        { kPusher, "pusher_webhook_urls"_L1, applyWebhookUrls },
+        wholeNumber(kPusher, "pusher_max_connections"_L1, &C::pusherMaxConnections, 1, 10'000'000),
+        wholeNumber(kPusher, "pusher_client_events_per_second"_L1, &C::pusherClientEventsPerSecond,
+                    1, 10'000),
+        wholeNumber(kPusher, "pusher_max_event_bytes"_L1, &C::pusherMaxEventBytes, 1, 1024 * 1024),
+        wholeNumber(kPusher, "pusher_max_presence_members"_L1, &C::pusherMaxPresenceMembers, 1,
+                    100'000),
+        wholeNumber(kPusher, "pusher_max_channels_per_event"_L1, &C::pusherMaxChannelsPerEvent, 1,
+                    1000),
+        wholeNumber(kPusher, "pusher_activity_timeout"_L1, &C::pusherActivityTimeoutS, 1, 3600),
+        wholeNumber(kPusher, "pusher_max_request_bytes"_L1, &C::pusherMaxRequestBytes, 1024,
+                    16 * 1024 * 1024),
     };
     return settings;
 }
@@ -255,8 +315,9 @@ void addOptions(QCommandLineParser &parser)
     // QCommandLineParser wraps option descriptions but not this text.
     parser.setApplicationDescription(
         u"Confab chat server.\n\n"
-        u"Every setting can also be given in a config file ([server], [limits] and [security]\n"
-        u"sections) or as a CONFAB_* environment variable, such as CONFAB_REQUESTS_PER_SECOND.\n"
+        u"Every setting can also be given in a config file ([server], [limits], [security] and\n"
+        u"[pusher] sections) or as a CONFAB_* environment variable, such as\n"
+        u"CONFAB_REQUESTS_PER_SECOND or CONFAB_PUSHER_APP_KEY.\n"
         u"The command line overrides the environment, which overrides the config file.\n"
         u"confabd.conf.example lists every setting with its default."_s);
     for (const ValueOption &option : kValueOptions)
@@ -301,6 +362,7 @@ public:
 
 private:
     void checkFrameFitsText();
+    void checkPusherAppComplete();
 
     ServerConfig m_config;
     QHash<QString, QString> m_origins; // key → where its value came from
@@ -333,15 +395,16 @@ void ConfigBuilder::readFile(const QString &filePath)
         const qsizetype slash = name.indexOf(u'/');
         if (slash < 0) {
             m_problems << u"%1: %2 is outside a section; settings belong under [server], "
-                          u"[limits] or [security]"_s.arg(where, name);
+                          u"[limits], [security] or [pusher]"_s.arg(where, name);
             continue;
         }
         const QString section = name.left(slash);
         const QString key = name.mid(slash + 1);
-        if (section != kServer && section != kLimits && section != kSecurity) {
+        if (section != kServer && section != kLimits && section != kSecurity
+            && section != kPusher) {
             if (!unknownSections.contains(section))
-                m_problems << u"%1 [%2]: unknown section; the sections are [server], [limits] "
-                              u"and [security]"_s.arg(where, section);
+                m_problems << u"%1 [%2]: unknown section; the sections are [server], [limits], "
+                              u"[security] and [pusher]"_s.arg(where, section);
             unknownSections.insert(section);
             continue;
         }
@@ -411,10 +474,24 @@ void ConfigBuilder::checkFrameFitsText()
                       .arg(m_origins.value(u"max_text_bytes"_s, defaultOrigin));
 }
 
+// A Pusher app is all three or nothing: two of them alone would start a server that silently
+// does not speak Pusher.
+void ConfigBuilder::checkPusherAppComplete()
+{
+    const bool anySet = !m_config.pusherAppId.isEmpty() || !m_config.pusherAppKey.isEmpty()
+        || !m_config.pusherAppSecret.isEmpty();
+    if (anySet && !m_config.pusherEnabled())
+        m_problems << u"pusher_app_id, pusher_app_key and pusher_app_secret must be set together "
+                      u"(CONFAB_PUSHER_APP_ID, CONFAB_PUSHER_APP_KEY, CONFAB_PUSHER_APP_SECRET); "
+                      u"some of them are missing"_s;
+}
+
 ConfigParseResult ConfigBuilder::finish(const QString &workingDirectory)
 {
-    if (m_problems.isEmpty())
+    if (m_problems.isEmpty()) {
         checkFrameFitsText();
+        checkPusherAppComplete();
+    }
     if (!m_problems.isEmpty())
         return failure(m_problems);
 

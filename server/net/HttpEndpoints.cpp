@@ -7,12 +7,41 @@ namespace confab::server {
 
 using namespace Qt::StringLiterals;
 
-QByteArray HttpEndpoints::response(int status, QByteArrayView reason, const QByteArray &jsonBody)
+QByteArray HttpEndpoints::response(int status, QByteArrayView reason, const QByteArray &jsonBody,
+                                   const QList<std::pair<QByteArray, QByteArray>> &extraHeaders)
 {
+    QByteArray headers;
+    for (const auto &[name, value] : extraHeaders)
+        headers += name + ": " + value + "\r\n";
     return "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason.toByteArray()
         + "\r\nContent-Type: application/json\r\nContent-Length: "
         + QByteArray::number(jsonBody.size())
-        + "\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n" + jsonBody;
+        + "\r\nCache-Control: no-store\r\nConnection: close\r\n" + headers + "\r\n" + jsonBody;
+}
+
+QByteArrayView HttpEndpoints::reasonPhrase(int status)
+{
+    switch (status) {
+    case 200:
+        return "OK";
+    case 204:
+        return "No Content";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 413:
+        return "Payload Too Large";
+    case 500:
+        return "Internal Server Error";
+    }
+    return status < 400 ? "OK" : status < 500 ? "Client Error" : "Server Error";
 }
 
 QByteArray HttpEndpoints::errorResponse(int status, QByteArrayView reason, QByteArrayView code,

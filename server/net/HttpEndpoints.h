@@ -3,6 +3,9 @@
 #include "HttpRequestHead.h"
 
 #include <QByteArray>
+#include <QList>
+
+#include <utility>
 
 namespace confab::server {
 
@@ -12,7 +15,9 @@ class HttpEndpoints
 {
 public:
     static QByteArray respond(const HttpRequestHead &head);
-    static QByteArray response(int status, QByteArrayView reason, const QByteArray &jsonBody);
+    static QByteArray response(int status, QByteArrayView reason, const QByteArray &jsonBody,
+                               const QList<std::pair<QByteArray, QByteArray>> &extraHeaders = {});
+    static QByteArrayView reasonPhrase(int status);
     static QByteArray errorResponse(int status, QByteArrayView reason, QByteArrayView code,
                                     QByteArrayView message);
 };

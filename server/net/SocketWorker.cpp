@@ -4,9 +4,14 @@
 #include "HttpEndpoints.h"
 #include "HttpRequestHead.h"
 #include "config/ServerConfig.h"
+#include "pusher/PusherConnection.h"
+#include "pusher/PusherFrames.h"
+#include "pusher/PusherService.h"
 #include "session/ClientSession.h"
+#include "store/ReplyTarget.h"
 
 #include <QLoggingCategory>
+#include <QPointer>
 #include <QSslSocket>
 #include <QWebSocket>
 #include <QWebSocketServer>
@@ -32,10 +37,11 @@ void closeThenAbort(QWebSocket *socket, QWebSocketProtocol::CloseCode code, cons
 } // namespace
 
 SocketWorker::SocketWorker(Services services, std::optional<QSslConfiguration> tls,
-                           ConnectionLimiter &limiter)
+                           ConnectionLimiter &limiter, PusherService *pusher)
     : m_services(services)
     , m_tls(std::move(tls))
     , m_limiter(limiter)
+    , m_pusher(pusher)
 {
     // Only used to run the WebSocket upgrade of sockets this worker already accepted (and
     // decrypted): it never listens itself.
@@ -52,6 +58,8 @@ SocketWorker::~SocketWorker()
 {
     for (auto *session : std::as_const(m_sessions))
         delete session;
+    for (auto *connection : std::as_const(m_pusherConnections))
+        delete connection;
 }
 
 void SocketWorker::adopt(qintptr socketDescriptor)
@@ -94,8 +102,13 @@ void SocketWorker::inspectRequest(QTcpSocket *socket)
     if (status == HttpRequestHead::Status::Incomplete && data.size() < kMaxRequestHead)
         return;
     if (status == HttpRequestHead::Status::Complete && head.isWebSocketUpgrade()
-        && head.path == "/ws") {
+        && (head.path == "/ws" || (m_pusher && PusherService::isWebSocketPath(head.path)))) {
         upgradeToWebSocket(socket);
+        return;
+    }
+    if (status == HttpRequestHead::Status::Complete && m_pusher
+        && PusherService::isHttpPath(head.path)) {
+        handlePusherRequest(socket, head);
         return;
     }
     QByteArray answer;
@@ -110,6 +123,71 @@ void SocketWorker::inspectRequest(QTcpSocket *socket)
     socket->read(status == HttpRequestHead::Status::Complete ? head.size : data.size());
     socket->write(answer);
     socket->disconnectFromHost();
+}
+
+void SocketWorker::handlePusherRequest(QTcpSocket *socket, const HttpRequestHead &head)
+{
+    const auto refuse = [this, socket](const QByteArray &answer) {
+        disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
+        socket->write(answer);
+        socket->disconnectFromHost();
+    };
+    if (!head.header("transfer-encoding").isEmpty()) {
+        refuse(HttpEndpoints::errorResponse(411, "Length Required", "length_required",
+                                            "Send the body with a Content-Length."));
+        return;
+    }
+    qint64 length = 0;
+    if (const QByteArray text = head.header("content-length"); !text.isEmpty()) {
+        bool ok = false;
+        length = text.toLongLong(&ok);
+        if (!ok || length < 0) {
+            refuse(HttpEndpoints::errorResponse(400, "Bad Request", "bad_request",
+                                                "Malformed Content-Length."));
+            return;
+        }
+    }
+    if (length > m_pusher->maxRequestBytes()) {
+        socket->read(head.size);
+        socket->write(HttpEndpoints::errorResponse(413, "Payload Too Large", "too_large",
+                                                   "The request body is larger than allowed."));
+        // The client is still sending the body: closing with it unread would reset the
+        // connection before the client reads the answer. It is read and dropped instead,
+        // within the handshake deadline.
+        disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
+        const auto drain = [socket, remaining = std::make_shared<qint64>(length)] {
+            *remaining -= socket->read(socket->bytesAvailable()).size();
+            if (*remaining <= 0)
+                socket->disconnectFromHost();
+        };
+        connect(socket, &QTcpSocket::readyRead, this, drain);
+        drain();
+        return;
+    }
+    const qint64 total = head.size + length;
+    if (socket->bytesAvailable() < total) {
+        Handshake &handshake = m_handshakes[socket];
+        if (!handshake.continueSent && head.header("expect").toLower() == "100-continue") {
+            handshake.continueSent = true;
+            socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+        }
+        return;
+    }
+    const QByteArray raw = socket->read(total);
+    // One request per connection: nothing after it is read.
+    disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
+    const HttpRequest request { head.method, head.path, head.query, head.headers,
+                                raw.mid(head.size) };
+    // The answer may come after a store lookup, when the client may have gone.
+    m_pusher->handleHttp(request, ReplyTarget { this, socket },
+                         [guard = QPointer<QTcpSocket>(socket)](const HttpAnswer &answer) {
+                             if (!guard)
+                                 return;
+                             guard->write(HttpEndpoints::response(
+                                 answer.status, HttpEndpoints::reasonPhrase(answer.status),
+                                 answer.body, answer.headers));
+                             guard->disconnectFromHost();
+                         });
 }
 
 void SocketWorker::upgradeToWebSocket(QTcpSocket *socket)
@@ -164,6 +242,10 @@ void SocketWorker::forgetHandshake(QTcpSocket *socket)
 
 void SocketWorker::startSession(QWebSocket *webSocket, bool overLimit)
 {
+    if (m_pusher && PusherService::isWebSocketPath(webSocket->requestUrl().path().toUtf8())) {
+        startPusherConnection(webSocket, overLimit);
+        return;
+    }
     webSocket->setParent(this);
     if (overLimit || m_shuttingDown) {
         connect(webSocket, &QWebSocket::disconnected, webSocket, &QObject::deleteLater);
@@ -183,6 +265,40 @@ void SocketWorker::startSession(QWebSocket *webSocket, bool overLimit)
     connect(session, &ClientSession::finished, this, &SocketWorker::onSessionFinished);
 }
 
+void SocketWorker::startPusherConnection(QWebSocket *webSocket, bool overLimit)
+{
+    webSocket->setParent(this);
+    if (overLimit || m_shuttingDown) {
+        connect(webSocket, &QWebSocket::disconnected, webSocket, &QObject::deleteLater);
+        if (m_shuttingDown)
+            m_limiter.release(webSocket->peerAddress());
+        // Pusher clients reconnect at once on 4200 and back off on 4100.
+        closeThenAbort(webSocket,
+                       static_cast<QWebSocketProtocol::CloseCode>(m_shuttingDown
+                                                                      ? PusherFrames::ReconnectNow
+                                                                      : PusherFrames::OverCapacity),
+                       m_shuttingDown ? u"Server shutting down; reconnect"_s
+                                      : u"Over capacity: too many connections from this address"_s);
+        return;
+    }
+    const quint64 id = m_nextId++;
+    auto *connection = new PusherConnection(webSocket, id, this, m_pusher->registry(),
+                                            m_services.config.maxFrameBytes, this);
+    m_pusherConnections.insert(id, connection);
+    connect(connection, &PusherConnection::finished, this,
+            &SocketWorker::onPusherConnectionFinished);
+}
+
+void SocketWorker::onPusherConnectionFinished(quint64 id)
+{
+    PusherConnection *connection = m_pusherConnections.take(id);
+    if (!connection)
+        return;
+    m_limiter.release(connection->peerAddress());
+    connection->deleteLater();
+    emitDrainedWhenEmpty();
+}
+
 void SocketWorker::onSessionFinished(quint64 id)
 {
     ClientSession *session = m_sessions.take(id);
@@ -198,6 +314,8 @@ void SocketWorker::deliver(const QList<quint64> &connectionIds, const QString &f
     for (quint64 id : connectionIds) {
         if (ClientSession *session = m_sessions.value(id))
             session->sendFrame(frame);
+        else if (PusherConnection *connection = m_pusherConnections.value(id))
+            connection->sendFrame(frame);
     }
 }
 
@@ -218,19 +336,25 @@ void SocketWorker::shutdown()
     const auto sessions = m_sessions;
     for (auto *session : sessions)
         session->closeGoingAway();
+    const auto pusherConnections = m_pusherConnections;
+    for (auto *connection : pusherConnections)
+        connection->closeWith(PusherFrames::ReconnectNow, u"Server shutting down; reconnect"_s);
     // Peers that do not answer the close frame are cut off, so shutdown is bounded.
     QTimer::singleShot(kCloseGraceMs, this, [this] {
         const auto remaining = m_sessions;
         for (auto *session : remaining)
             session->abort();
+        const auto remainingPusher = m_pusherConnections;
+        for (auto *connection : remainingPusher)
+            connection->abort();
     });
     emitDrainedWhenEmpty();
 }
 
 void SocketWorker::emitDrainedWhenEmpty()
 {
-    if (m_shuttingDown && !m_drained && m_sessions.isEmpty() && m_handshakes.isEmpty()
-        && m_upgrading.isEmpty()) {
+    if (m_shuttingDown && !m_drained && m_sessions.isEmpty() && m_pusherConnections.isEmpty()
+        && m_handshakes.isEmpty() && m_upgrading.isEmpty()) {
         m_drained = true;
         emit drained();
     }

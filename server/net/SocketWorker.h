@@ -18,17 +18,22 @@ namespace confab::server {
 
 class ClientSession;
 class ConnectionLimiter;
+class PusherConnection;
+class PusherService;
+struct HttpRequestHead;
 
 // One socket thread's share of the connections: takes accepted sockets, runs their TLS and
-// HTTP handshakes, upgrades WebSocket requests into client sessions, answers plain HTTP
-// requests, and delivers the hub's pushes to its sessions.
+// HTTP handshakes, upgrades WebSocket requests into client sessions (/ws) or Pusher
+// connections (/app/{key}), answers plain HTTP requests, and delivers the hub's and the
+// Pusher channel registry's pushes to its connections.
 class SocketWorker : public PushSink
 {
     Q_OBJECT
 
 public:
+    // pusher is null when no Pusher app is configured.
     SocketWorker(Services services, std::optional<QSslConfiguration> tls,
-                 ConnectionLimiter &limiter);
+                 ConnectionLimiter &limiter, PusherService *pusher = nullptr);
     ~SocketWorker() override;
 
     // Called in this worker's thread.
@@ -46,11 +51,16 @@ private:
         QTcpSocket *socket = nullptr;
         QTimer *deadline = nullptr;
         bool overLimit = false;
+        bool continueSent = false; // "100 Continue" answered to "Expect: 100-continue"
     };
     using PeerKey = std::pair<QString, quint16>;
 
     void inspectRequest(QTcpSocket *socket);
     void upgradeToWebSocket(QTcpSocket *socket);
+    // Hands a Pusher HTTP request over once its whole body has arrived.
+    void handlePusherRequest(QTcpSocket *socket, const HttpRequestHead &head);
+    void startPusherConnection(QWebSocket *webSocket, bool overLimit);
+    void onPusherConnectionFinished(quint64 id);
     void onWebSocketReady();
     void forgetHandshake(QTcpSocket *socket);
     void startSession(QWebSocket *webSocket, bool overLimit);
@@ -66,6 +76,8 @@ private:
     QHash<QTcpSocket *, Handshake> m_handshakes;
     QHash<PeerKey, Handshake> m_upgrading;
     QHash<quint64, ClientSession *> m_sessions;
+    PusherService *m_pusher = nullptr;
+    QHash<quint64, PusherConnection *> m_pusherConnections;
     quint64 m_nextId = 1;
     bool m_shuttingDown = false;
     bool m_drained = false;

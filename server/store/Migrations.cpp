@@ -104,6 +104,22 @@ const QList<Migration> &migrations()
               // in rooms with many edits.
               u"CREATE INDEX events_messages ON events(room_id, seq) WHERE kind = 0"_s,
           } },
+        { 2,
+          "Pusher webhook delivery queue",
+          {
+              // A webhook waits here from the moment it is due until its receiver took it or
+              // its retries ran out, so a restart in between loses none.
+              u"CREATE TABLE pusher_webhook_jobs ("
+              "  id $ID_PK,"
+              "  app_id TEXT NOT NULL,"
+              "  url TEXT NOT NULL,"
+              "  body TEXT NOT NULL,"
+              "  attempts INTEGER NOT NULL DEFAULT 0,"
+              "  next_attempt_at $BIGINT NOT NULL,"
+              "  give_up_after $BIGINT NOT NULL,"
+              "  created_at $BIGINT NOT NULL)"_s,
+              u"CREATE INDEX pusher_webhook_jobs_due ON pusher_webhook_jobs(next_attempt_at)"_s,
+          } },
     };
     return list;
 }

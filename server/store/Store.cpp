@@ -85,6 +85,7 @@ bool StoreWorker::open(QString *error)
     m_accounts = std::make_unique<AccountStore>(*m_db);
     m_rooms = std::make_unique<RoomStore>(*m_db);
     m_timeline = std::make_unique<TimelineStore>(*m_db, *m_rooms);
+    m_webhookJobs = std::make_unique<WebhookJobStore>(*m_db);
     qCInfo(lcStore) << "database ready:" << m_url.redacted();
     return true;
 }
@@ -93,6 +94,7 @@ void StoreWorker::close()
 {
     while (!m_pending.isEmpty())
         commitPending();
+    m_webhookJobs.reset();
     m_timeline.reset();
     m_rooms.reset();
     m_accounts.reset();
@@ -103,7 +105,7 @@ void StoreWorker::run(const std::function<void(StoreContext &)> &job)
 {
     if (!m_db)
         return;
-    StoreContext context { *m_accounts, *m_rooms, *m_timeline };
+    StoreContext context { *m_accounts, *m_rooms, *m_timeline, *m_webhookJobs };
     job(context);
 }
 

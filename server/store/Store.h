@@ -5,6 +5,7 @@
 #include "ReplyTarget.h"
 #include "RoomStore.h"
 #include "TimelineStore.h"
+#include "WebhookJobStore.h"
 
 #include <QObject>
 #include <QThread>
@@ -22,6 +23,7 @@ struct StoreContext
     AccountStore &accounts;
     RoomStore &rooms;
     TimelineStore &timeline;
+    WebhookJobStore &webhookJobs;
 };
 
 // The only door to the database. All database work runs on the store's own thread, never on

@@ -41,6 +41,7 @@ private:
     std::unique_ptr<AccountStore> m_accounts;
     std::unique_ptr<RoomStore> m_rooms;
     std::unique_ptr<TimelineStore> m_timeline;
+    std::unique_ptr<WebhookJobStore> m_webhookJobs;
     QList<Queued> m_pending;
     bool m_commitScheduled = false;
 };

@@ -583,12 +583,12 @@ void TestConfig::badConfigFilesAreExplained_data()
                                     << u"config file %1 [server] Listen: unknown setting"_s;
     QTest::newRow("unknown section")
         << u"[limit]\nmax_text_bytes = 5\nmax_frame_bytes = 9000\n"_s
-        << u"config file %1 [limit]: unknown section; the sections are [server], [limits] and "
-           u"[security]"_s;
+        << u"config file %1 [limit]: unknown section; the sections are [server], [limits], "
+           u"[security] and [pusher]"_s;
     QTest::newRow("outside a section")
         << u"listen = 127.0.0.1:1\n"_s
         << u"config file %1: listen is outside a section; settings belong under [server], "
-           u"[limits] or [security]"_s;
+           u"[limits], [security] or [pusher]"_s;
     QTest::newRow("unquoted comma")
         << u"[server]\ndata_dir = /srv/a, b\n"_s
         << u"config file %1 [server] data_dir: holds a list; put the value in double quotes if it "
@@ -734,7 +734,14 @@ void TestConfig::exampleConfigMatchesTheDefaults()
                            u"kdf_workers"_s,
                            u"kdf_queue_limit"_s,
                            u"token_ttl_days"_s,
-                           u"login_failures_before_throttle"_s }));
+                           u"login_failures_before_throttle"_s,
+                           u"pusher_max_connections"_s,
+                           u"pusher_client_events_per_second"_s,
+                           u"pusher_max_event_bytes"_s,
+                           u"pusher_max_presence_members"_s,
+                           u"pusher_max_channels_per_event"_s,
+                           u"pusher_activity_timeout"_s,
+                           u"pusher_max_request_bytes"_s }));
 
     const QString uncommented = writeConfig(lines.join(u'\n'), u"example.conf"_s);
     const ConfigParseResult fromExample = parse({ u"--config"_s, uncommented });

@@ -1,0 +1,159 @@
+// The real clients, pointed at a test confabd.
+import http from 'node:http';
+import { once } from 'node:events';
+import Pusher from 'pusher-js';
+import PusherServer from 'pusher';
+import WebSocket from 'ws';
+import { app } from './confabd.mjs';
+
+export function pusherClient(port, options = {}, key = app.key) {
+  return new Pusher(key, {
+    cluster: 'mt1',
+    wsHost: '127.0.0.1',
+    wsPort: port,
+    wssPort: port,
+    forceTLS: true,
+    enabledTransports: ['ws', 'wss'],
+    disableStats: true,
+    ...options,
+  });
+}
+
+export function serverSdk(port, overrides = {}) {
+  return new PusherServer({
+    appId: app.id,
+    key: app.key,
+    secret: app.secret,
+    host: '127.0.0.1',
+    port: String(port),
+    useTLS: true,
+    ...overrides,
+  });
+}
+
+// A tiny app server that authorizes every channel through the official SDK, as a Laravel
+// app's /broadcasting/auth would; presence users come from the X-User header.
+export async function startAuthorizer(sdk, { forge = false } = {}) {
+  const server = http.createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      const params = new URLSearchParams(body);
+      const socketId = params.get('socket_id');
+      const channel = params.get('channel_name');
+      let answer;
+      if (request.url.startsWith('/user-auth')) {
+        const id = request.headers['x-user'] ?? 'user-1';
+        answer = sdk.authenticateUser(socketId, { id, user_info: { name: `User ${id}` } });
+      } else if (channel.startsWith('presence-')) {
+        const id = request.headers['x-user'] ?? 'user-1';
+        answer = sdk.authorizeChannel(socketId, channel, { user_id: id, user_info: { name: `User ${id}` } });
+      } else {
+        answer = sdk.authorizeChannel(socketId, channel);
+      }
+      if (forge) answer.auth = answer.auth.replace(/:.*/, ':' + '0'.repeat(64));
+      response.writeHead(200, { 'Content-Type': 'application/json' });
+      response.end(JSON.stringify(answer));
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const url = `http://127.0.0.1:${server.address().port}`;
+  return { url, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+export function authOptions(authorizerUrl, user) {
+  const headers = user ? { 'X-User': user } : {};
+  return {
+    channelAuthorization: { endpoint: `${authorizerUrl}/auth`, transport: 'ajax', headers },
+    userAuthentication: { endpoint: `${authorizerUrl}/user-auth`, transport: 'ajax', headers },
+  };
+}
+
+export function connected(pusher) {
+  return new Promise((resolve, reject) => {
+    if (pusher.connection.state === 'connected') return resolve(pusher.connection.socket_id);
+    pusher.connection.bind('connected', () => resolve(pusher.connection.socket_id));
+    pusher.connection.bind('failed', () => reject(new Error('connection failed')));
+  });
+}
+
+export function subscribed(channel) {
+  return new Promise((resolve, reject) => {
+    channel.bind('pusher:subscription_succeeded', resolve);
+    channel.bind('pusher:subscription_error', (error) => reject(Object.assign(new Error('subscription failed'), { error })));
+  });
+}
+
+export function nextEvent(channel, name) {
+  return new Promise((resolve) => channel.bind(name, (data, metadata) => resolve({ data, metadata })));
+}
+
+// Collects what a callback receives, to assert later that something did not arrive.
+export function recorder() {
+  const seen = [];
+  const fn = (...args) => seen.push(args);
+  fn.seen = seen;
+  return fn;
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function waitFor(predicate, { timeout = 10000, what = 'condition' } = {}) {
+  const start = Date.now();
+  for (;;) {
+    const value = await predicate();
+    if (value) return value;
+    if (Date.now() - start > timeout) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+// A raw WebSocket, for what the SDKs hide: close codes and the exact frames.
+export function rawSocket(url) {
+  const socket = new WebSocket(url);
+  const frames = [];
+  const waiters = [];
+  socket.on('message', (text) => {
+    const frame = JSON.parse(text.toString());
+    frames.push(frame);
+    for (const waiter of [...waiters]) {
+      if (waiter.match(frame)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(frame);
+      }
+    }
+  });
+  const closed = new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  return {
+    socket,
+    frames,
+    closed,
+    opened: once(socket, 'open'),
+    send: (frame) => socket.send(JSON.stringify(frame)),
+    next(match) {
+      const found = frames.find(match);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve) => waiters.push({ match, resolve }));
+    },
+    close: () => socket.close(),
+  };
+}
+
+// A Confab client speaking the native protocol (JSON over wss://…/ws).
+export async function nativeClient(port) {
+  const raw = rawSocket(`wss://127.0.0.1:${port}/ws`);
+  await raw.opened;
+  let next = 1;
+  return {
+    raw,
+    async request(op, args = {}) {
+      const id = `r${next++}`;
+      raw.send({ v: 1, id, op, ...args });
+      const reply = await raw.next((frame) => frame.id === id);
+      if (!reply.ok) throw Object.assign(new Error(`${op}: ${reply.error.code}`), { reply });
+      return reply.result;
+    },
+    close: () => raw.close(),
+  };
+}
