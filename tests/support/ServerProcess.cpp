@@ -22,6 +22,7 @@ namespace {
 constexpr auto kBinaryVariable = "CONFAB_SERVER_BINARY";
 constexpr qsizetype kMessageTailBytes = 4000;
 constexpr qsizetype kDiagnosticsTailBytes = 64 * 1024;
+constexpr qsizetype kSanitizerReportBytes = 12000;
 
 // What the sanitizers write when they find something; the ASan build of the tests runs the
 // ASan build of confabd, and such a report fails the test even when the exit code is 0.
@@ -83,7 +84,16 @@ bool ServerProcess::isRunning() const
 
 bool ServerProcess::fail(const QString &message)
 {
-    m_error = message;
+    // Qt Test cuts failure messages at about a kilobyte; a sanitizer report or a log tail is
+    // longer, so the whole of it goes into the test log as a warning.
+    constexpr qsizetype kFailureMessageChars = 800;
+    if (message.size() <= kFailureMessageChars) {
+        m_error = message;
+    } else {
+        qWarning().noquote() << message;
+        m_error = message.left(kFailureMessageChars)
+            + u"\n[…] (the whole text is in the warning just before)"_s;
+    }
     return false;
 }
 
@@ -306,11 +316,14 @@ QString ServerProcess::sanitizerReport() const
     if (first < 0)
         return {};
     const qsizetype lineStart = m_stderr.lastIndexOf('\n', first) + 1;
-    return QString::fromUtf8(m_stderr.mid(lineStart, kMessageTailBytes));
+    return QString::fromUtf8(m_stderr.mid(lineStart, kSanitizerReportBytes));
 }
 
 QString ServerProcess::outputTail() const
 {
+    // A sanitizer report explains a crash better than whatever was logged after it.
+    if (const QString report = sanitizerReport(); !report.isEmpty())
+        return report;
     if (m_stderr.trimmed().isEmpty())
         return u"(nothing on stderr; stdout:)\n"_s + tail(m_stdout, kMessageTailBytes);
     return tail(m_stderr, kMessageTailBytes);
