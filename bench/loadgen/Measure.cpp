@@ -1,0 +1,53 @@
+#include "Measure.h"
+
+#include <algorithm>
+
+namespace confab::bench {
+
+using namespace Qt::StringLiterals;
+
+void Latencies::merge(const Latencies &other)
+{
+    m_us.insert(m_us.end(), other.m_us.begin(), other.m_us.end());
+}
+
+QJsonObject Latencies::summary()
+{
+    QJsonObject result { { "count"_L1, qint64(m_us.size()) } };
+    if (m_us.empty())
+        return result;
+    std::sort(m_us.begin(), m_us.end());
+    const auto at = [this](double quantile) {
+        const auto index = std::min(m_us.size() - 1, size_t(quantile * double(m_us.size())));
+        return double(m_us[index]) / 1000.0;
+    };
+    result.insert("p50_ms"_L1, at(0.50));
+    result.insert("p95_ms"_L1, at(0.95));
+    result.insert("p99_ms"_L1, at(0.99));
+    result.insert("max_ms"_L1, double(m_us.back()) / 1000.0);
+    return result;
+}
+
+void ErrorCounts::merge(const ErrorCounts &other)
+{
+    for (auto it = other.m_counts.cbegin(); it != other.m_counts.cend(); ++it)
+        m_counts[it.key()] += it.value();
+}
+
+qint64 ErrorCounts::total() const
+{
+    qint64 sum = 0;
+    for (qint64 count : m_counts)
+        sum += count;
+    return sum;
+}
+
+QJsonObject ErrorCounts::toJson() const
+{
+    QJsonObject result;
+    for (auto it = m_counts.cbegin(); it != m_counts.cend(); ++it)
+        result.insert(it.key(), it.value());
+    return result;
+}
+
+} // namespace confab::bench
