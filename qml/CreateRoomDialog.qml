@@ -38,6 +38,10 @@ Dialog {
         border.color: Theme.border
     }
 
+    header: DialogTitle {
+        text: root.title
+    }
+
     Connections {
         target: root.client
         function onCreateRoomFinished(ok: bool, message: string) {
@@ -102,6 +106,7 @@ Dialog {
     }
 
     footer: DialogButtonBox {
+        background: null
         Button {
             text: qsTr("Cancel")
             flat: true

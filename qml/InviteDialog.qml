@@ -32,6 +32,10 @@ Dialog {
         border.color: Theme.border
     }
 
+    header: DialogTitle {
+        text: root.title
+    }
+
     Connections {
         target: root.room
         function onInviteFinished(ok: bool, message: string) {
@@ -63,6 +67,7 @@ Dialog {
     }
 
     footer: DialogButtonBox {
+        background: null
         Button {
             text: qsTr("Close")
             flat: true

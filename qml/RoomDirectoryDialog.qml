@@ -32,6 +32,10 @@ Dialog {
         border.color: Theme.border
     }
 
+    header: DialogTitle {
+        text: root.title
+    }
+
     contentItem: ColumnLayout {
         spacing: 12
 
@@ -138,6 +142,7 @@ Dialog {
     }
 
     footer: DialogButtonBox {
+        background: null
         Button {
             text: qsTr("Close")
             flat: true

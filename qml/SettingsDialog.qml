@@ -26,6 +26,10 @@ Dialog {
         border.color: Theme.border
     }
 
+    header: DialogTitle {
+        text: root.title
+    }
+
     contentItem: ColumnLayout {
         spacing: 16
 
@@ -134,6 +138,7 @@ Dialog {
     }
 
     footer: DialogButtonBox {
+        background: null
         Button {
             text: qsTr("Close")
             flat: true

@@ -45,7 +45,7 @@ void TypingNotifier::send(bool active)
 {
     m_active = active;
     m_sinceLast.start();
-    if (m_session->isOnline())
+    if (m_session && m_session->isOnline())
         m_session->post(protocol::op::Typing, { { "room"_L1, m_roomId }, { "active"_L1, active } });
     emit notified(active);
 }

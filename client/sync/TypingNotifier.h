@@ -2,6 +2,7 @@
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QPointer>
 #include <QTimer>
 
 #include <chrono>
@@ -38,7 +39,7 @@ signals:
 private:
     void send(bool active);
 
-    Session *m_session;
+    QPointer<Session> m_session; // may go first when the whole client shuts down
     qint64 m_roomId;
     bool m_active = false;
     QElapsedTimer m_sinceLast;

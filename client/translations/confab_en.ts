@@ -67,10 +67,6 @@
 <context>
     <name>ChatPage</name>
     <message>
-        <source>Message %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>No room selected</source>
         <translation type="unfinished"></translation>
     </message>
@@ -555,6 +551,13 @@
     </message>
     <message>
         <source>Create a room</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RoomView</name>
+    <message>
+        <source>Message %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -141,6 +141,10 @@ void tst_ClientEndToEnd::cleanup()
     if (m_bob)
         QVERIFY2(m_bob->protocolViolations().isEmpty(),
                  qPrintable(m_bob->protocolViolations().join(u'\n')));
+    // Views that show what they should say nothing on the way.
+    const QStringList warnings = m_harness->warnings();
+    m_harness->clearWarnings();
+    QVERIFY2(warnings.isEmpty(), qPrintable(warnings.join(u'\n')));
 }
 
 void tst_ClientEndToEnd::cleanupTestCase()

@@ -107,10 +107,8 @@ TestCase {
             });
         const row = findChild(message, "failedRow");
         verify(row.visible);
-        const retried = signalSpy.createObject(testCase, {
-                "target": message,
-                "signalName": "retryRequested"
-            });
+        retried.clear();
+        retried.target = message;
         const button = findChild(message, "retryButton");
         mouseClick(button);
         compare(retried.count, 1);
@@ -150,9 +148,8 @@ TestCase {
         verify(body.lineCount > 3);
     }
 
-    Component {
-        id: signalSpy
-        SignalSpy {
-        }
+    SignalSpy {
+        id: retried
+        signalName: "retryRequested"
     }
 }

@@ -57,6 +57,7 @@ public:
     // What the QML engine warned about since start(): a view that shows what it should
     // produces none.
     QStringList warnings() const { return m_warnings; }
+    void clearWarnings() { m_warnings.clear(); }
 
 private:
     QString m_dataDir;
