@@ -13,7 +13,9 @@ CONFAB_PACKAGES=(
     # QML modules used by the client and its tests
     qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
     qml6-module-qtquick-window qml6-module-qttest qml6-module-qtqml-workerscript
-    qml6-module-qtquick-templates
+    qml6-module-qtquick-templates qml6-module-qtqml qml6-module-qtqml-models
+    # the client's icons (SVG) and a font for Xvfb and the offscreen platform
+    libqt6svg6 fonts-dejavu-core
     # services and tools the tests run for real
     postgresql-15 haproxy xvfb nodejs npm
 )
