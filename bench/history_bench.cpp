@@ -2,9 +2,11 @@
 // the middle and the oldest end of a room with N messages, through the store's own queries.
 //
 //   confab-history-bench --backend sqlite|postgres --messages 1000000 --samples 300
+//                        [--json FILE]
 //
 // For postgres, CONFAB_TEST_POSTGRES_URL names a role that may create databases (the bench
 // makes a fresh one and drops it afterwards).
+#include "Seeder.h"
 #include "TestDatabase.h"
 #include "store/AccountStore.h"
 #include "store/Database.h"
@@ -15,6 +17,10 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTextStream>
 
@@ -49,51 +55,6 @@ Figures measure(int samples, const std::function<void()> &run)
              times.constLast() };
 }
 
-// Fills one room with `count` messages by multi-row inserts of bound values, much faster
-// than the server's own path and the same rows as far as reading them is concerned.
-bool seed(Database &db, qint64 roomId, qint64 userId, qint64 count)
-{
-    constexpr int kRowsPerStatement = 100;
-    constexpr int kStatementsPerTransaction = 100;
-    QString insert
-        = u"INSERT INTO events (room_id, seq, kind, sender_id, client_id, body, created_at) VALUES "_s;
-    for (int i = 0; i < kRowsPerStatement; ++i)
-        insert += (i ? u", "_s : QString()) + u"(?, ?, 0, ?, ?, ?, ?)"_s;
-    QElapsedTimer progress;
-    progress.start();
-    qint64 seq = 0;
-    while (seq < count) {
-        Transaction transaction(db);
-        for (int s = 0; s < kStatementsPerTransaction && seq + kRowsPerStatement <= count; ++s) {
-            QVariantList values;
-            values.reserve(kRowsPerStatement * 6);
-            for (int i = 0; i < kRowsPerStatement; ++i) {
-                ++seq;
-                values
-                    << roomId << seq << userId << u"seed-%1"_s.arg(seq)
-                    << u"Message number %1, about a hundred bytes long like a typical line of chat."_s
-                           .arg(seq)
-                    << qint64(1'700'000'000'000) + seq;
-            }
-            auto &query = db.exec(insert, values);
-            query.finish();
-            if (db.lastFailed()) {
-                out << "insert failed at seq " << seq << Qt::endl;
-                return false;
-            }
-        }
-        if (!transaction.commit())
-            return false;
-        if (progress.elapsed() > 5000) {
-            out << "  seeded " << seq << " of " << count << Qt::endl;
-            progress.restart();
-        }
-        if (seq + kRowsPerStatement > count)
-            break;
-    }
-    return db.execOk(u"UPDATE rooms SET last_seq = ? WHERE id = ?"_s, { seq, roomId });
-}
-
 } // namespace
 
 int main(int argc, char *argv[])
@@ -104,6 +65,7 @@ int main(int argc, char *argv[])
     parser.addOption({ u"backend"_s, u"sqlite or postgres"_s, u"name"_s, u"sqlite"_s });
     parser.addOption({ u"messages"_s, u"Messages in the room"_s, u"count"_s, u"1000000"_s });
     parser.addOption({ u"samples"_s, u"Timed repetitions per position"_s, u"count"_s, u"300"_s });
+    parser.addOption({ u"json"_s, u"Also write the figures to this file as JSON"_s, u"file"_s });
     parser.process(app);
     qputenv("CONFAB_TEST_BACKEND", parser.value(u"backend"_s).toUtf8());
     const qint64 messages = parser.value(u"messages"_s).toLongLong();
@@ -132,8 +94,18 @@ int main(int argc, char *argv[])
     out << "seeding " << messages << " messages into " << url->redacted() << Qt::endl;
     QElapsedTimer seeding;
     seeding.start();
-    if (!seed(db, room->id, user->id, messages))
+    const auto progress = [timer = QElapsedTimer(), messages](qint64 done) mutable {
+        if (!timer.isValid())
+            timer.start();
+        if (timer.elapsed() > 5000) {
+            out << "  seeded " << done << " of " << messages << Qt::endl;
+            timer.restart();
+        }
+    };
+    if (!confab::bench::seedArchive(db, room->id, user->id, messages, progress, &error)) {
+        out << error << Qt::endl;
         return 1;
+    }
     out << "seeded in " << seeding.elapsed() / 1000.0 << " s" << Qt::endl;
     if (url->dialect == Dialect::Postgres)
         db.execDirect(u"ANALYZE events"_s, &error);
@@ -163,13 +135,30 @@ int main(int argc, char *argv[])
     out << "\n| " << parser.value(u"backend"_s) << ", " << messages
         << " messages | median ms | p99 ms | max ms |\n"
         << "|---|---|---|---|\n";
+    QJsonArray rows;
     for (const auto &position : positions) {
         position.run(); // warm the caches and the prepared statement
         const auto figures = measure(samples, position.run);
+        rows.append(QJsonObject { { "position"_L1, QString::fromLatin1(position.name) },
+                                  { "median_ms"_L1, figures.medianMs },
+                                  { "p99_ms"_L1, figures.p99Ms },
+                                  { "max_ms"_L1, figures.maxMs } });
         out << "| " << position.name << " | " << QString::number(figures.medianMs, 'f', 3) << " | "
             << QString::number(figures.p99Ms, 'f', 3) << " | "
             << QString::number(figures.maxMs, 'f', 3) << " |\n";
     }
     out.flush();
+    if (parser.isSet(u"json"_s)) {
+        QFile file(parser.value(u"json"_s));
+        const QJsonObject result { { "backend"_L1, parser.value(u"backend"_s) },
+                                   { "messages"_L1, messages },
+                                   { "samples"_L1, samples },
+                                   { "positions"_L1, rows } };
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)
+            || file.write(QJsonDocument(result).toJson()) < 0) {
+            out << "cannot write " << file.fileName() << ": " << file.errorString() << Qt::endl;
+            return 1;
+        }
+    }
     return 0;
 }
