@@ -91,6 +91,11 @@ QSqlQuery &Database::exec(const QString &sql, const QVariantList &values)
 
 bool Database::execOk(const QString &sql, std::initializer_list<QVariant> values)
 {
+    return execOk(sql, QVariantList(values));
+}
+
+bool Database::execOk(const QString &sql, const QVariantList &values)
+{
     QSqlQuery &query = exec(sql, values);
     query.finish();
     return !m_lastFailed;

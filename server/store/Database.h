@@ -31,6 +31,7 @@ public:
     QSqlQuery &exec(const QString &sql, std::initializer_list<QVariant> values = {});
     QSqlQuery &exec(const QString &sql, const QVariantList &values);
     bool execOk(const QString &sql, std::initializer_list<QVariant> values = {});
+    bool execOk(const QString &sql, const QVariantList &values);
     // For schema statements that cannot be prepared with values.
     bool execDirect(const QString &sql, QString *error);
 

@@ -13,20 +13,6 @@ using protocol::Outcome;
 using protocol::Room;
 using protocol::User;
 
-namespace {
-
-protocol::ProtocolError roomNotFound(qint64 roomId)
-{
-    return makeError(ErrorCode::RoomNotFound, u"No room has the id %1."_s.arg(roomId));
-}
-
-protocol::ProtocolError notMember(qint64 roomId)
-{
-    return makeError(ErrorCode::NotMember, u"You are not a member of room %1."_s.arg(roomId));
-}
-
-} // namespace
-
 std::optional<Room> RoomStore::find(qint64 roomId)
 {
     auto &query = m_db.exec(u"SELECT "_s + kRoomColumns + u" WHERE r.id = ?"_s, { roomId });

@@ -14,4 +14,18 @@ inline protocol::ProtocolError storeFailure()
         u"The server could not complete this request; nothing was changed."_s);
 }
 
+inline protocol::ProtocolError roomNotFound(qint64 roomId)
+{
+    using namespace Qt::StringLiterals;
+    return protocol::makeError(protocol::ErrorCode::RoomNotFound,
+                               u"No room has the id %1."_s.arg(roomId));
+}
+
+inline protocol::ProtocolError notMember(qint64 roomId)
+{
+    using namespace Qt::StringLiterals;
+    return protocol::makeError(protocol::ErrorCode::NotMember,
+                               u"You are not a member of room %1."_s.arg(roomId));
+}
+
 } // namespace confab::server

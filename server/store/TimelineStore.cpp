@@ -5,7 +5,11 @@
 #include "RoomStore.h"
 #include "StoreErrors.h"
 
+#include <QHash>
+#include <QSet>
+
 #include <limits>
+#include <map>
 
 namespace confab::server {
 
@@ -22,6 +26,59 @@ bool isStoreFailure(const Outcome<CommittedEvent> &outcome)
     return !outcome && outcome.error().code == ErrorCode::InternalError;
 }
 
+// Pairs of values looked up at once. Statement texts are made from counts alone, never from
+// values, and the counts are rounded up to powers of two (the last pair repeated) so that few
+// distinct statements are prepared and cached.
+constexpr qsizetype kPairsPerLookup = 128;
+// Rows per multi-row INSERT; a run is written in chunks of powers of two up to this.
+constexpr qsizetype kRowsPerInsert = 128;
+
+qsizetype roundedUpToPowerOfTwo(qsizetype count)
+{
+    qsizetype rounded = 1;
+    while (rounded < count)
+        rounded *= 2;
+    return rounded;
+}
+
+QString repeated(const QString &part, qsizetype count, const QString &separator)
+{
+    QString text;
+    for (qsizetype i = 0; i < count; ++i) {
+        if (i > 0)
+            text += separator;
+        text += part;
+    }
+    return text;
+}
+
+// Looks up many (a, b) pairs with one statement per chunk: sql ends in WHERE, condition reads
+// two values. Calls row() for each row found; false when a query failed.
+template<typename RowFunction>
+bool lookUpPairs(Database &db, const QString &sql, const QString &condition,
+                 const QList<std::pair<QVariant, QVariant>> &pairs, RowFunction row)
+{
+    for (qsizetype start = 0; start < pairs.size(); start += kPairsPerLookup) {
+        const qsizetype count = std::min(kPairsPerLookup, pairs.size() - start);
+        const qsizetype rounded = roundedUpToPowerOfTwo(count);
+        QVariantList values;
+        values.reserve(rounded * 2);
+        for (qsizetype i = 0; i < rounded; ++i) {
+            const auto &pair = pairs.at(start + std::min(i, count - 1));
+            values << pair.first << pair.second;
+        }
+        auto &query = db.exec(sql + repeated(condition, rounded, u" OR "_s), values);
+        if (db.lastFailed())
+            return false;
+        while (query.next())
+            row(Row(query));
+        query.finish();
+    }
+    return true;
+}
+
+using MessageKey = std::pair<qint64, QString>; // sender, client id
+
 } // namespace
 
 QList<Outcome<CommittedEvent>> TimelineStore::commit(const QList<PendingEvent> &batch, qint64 now)
@@ -31,11 +88,20 @@ QList<Outcome<CommittedEvent>> TimelineStore::commit(const QList<PendingEvent> &
     {
         Transaction transaction(m_db);
         bool failed = !transaction.isOpen();
-        for (const auto &pending : batch) {
-            if (failed)
-                break;
-            outcomes.append(append(pending, now));
-            failed = isStoreFailure(outcomes.constLast());
+        // Runs of messages go in together; edits and deletes, rarer and each depending on the
+        // message it changes, one by one. Sequence numbers follow the order of the batch.
+        for (qsizetype i = 0; i < batch.size() && !failed;) {
+            if (batch.at(i).kind != EventKind::Message) {
+                outcomes.append(append(batch.at(i), now));
+                failed = isStoreFailure(outcomes.constLast());
+                ++i;
+                continue;
+            }
+            qsizetype end = i;
+            while (end < batch.size() && batch.at(end).kind == EventKind::Message)
+                ++end;
+            failed = !appendMessages(std::span(batch).subspan(i, end - i), now, outcomes);
+            i = end;
         }
         if (!failed && transaction.commit())
             return outcomes;
@@ -124,6 +190,162 @@ Outcome<CommittedEvent> TimelineStore::appendMessage(const PendingEvent &pending
     event.text = pending.text;
     event.timestamp = now;
     return CommittedEvent { event, false };
+}
+
+bool TimelineStore::appendMessages(std::span<const PendingEvent> run, qint64 now,
+                                   QList<Outcome<CommittedEvent>> &outcomes)
+{
+    // A handful of statements for the whole run instead of several per message: on
+    // PostgreSQL each statement is a round trip, and they are what bounds ingest.
+
+    // Resends of messages stored earlier.
+    QHash<MessageKey, std::pair<qint64, qint64>> stored; // key -> (room, seq)
+    QList<std::pair<QVariant, QVariant>> keys;
+    QSet<MessageKey> seenKeys;
+    for (const auto &pending : run) {
+        const MessageKey key { pending.sender.id, pending.clientId };
+        if (!seenKeys.contains(key)) {
+            seenKeys.insert(key);
+            keys.append({ pending.sender.id, pending.clientId });
+        }
+    }
+    if (!lookUpPairs(m_db, u"SELECT sender_id, client_id, room_id, seq FROM events WHERE "_s,
+                     u"(sender_id = ? AND client_id = ?)"_s, keys, [&](const Row &row) {
+                         stored.insert({ row.i64(0), row.text(1) }, { row.i64(2), row.i64(3) });
+                     }))
+        return false;
+
+    // Who may write where.
+    QSet<std::pair<qint64, qint64>> memberships; // (room, user)
+    QList<std::pair<QVariant, QVariant>> wanted;
+    QSet<std::pair<qint64, qint64>> seenWanted;
+    for (const auto &pending : run) {
+        const std::pair<qint64, qint64> membership { pending.room, pending.sender.id };
+        if (!seenWanted.contains(membership)) {
+            seenWanted.insert(membership);
+            wanted.append({ pending.room, pending.sender.id });
+        }
+    }
+    if (!lookUpPairs(m_db, u"SELECT room_id, user_id FROM memberships WHERE "_s,
+                     u"(room_id = ? AND user_id = ?)"_s, wanted, [&](const Row &row) {
+                         memberships.insert({ row.i64(0), row.i64(1) });
+                     }))
+        return false;
+
+    // What becomes of each message: stored now, a resend, or refused.
+    enum class Fate { Store, StoredEarlier, SameAsEarlierInRun, Refused };
+    struct Decision
+    {
+        Fate fate = Fate::Store;
+        qsizetype earlier = -1; // SameAsEarlierInRun: its index in the run
+        std::optional<protocol::ProtocolError> refusal;
+        qint64 seq = 0;
+    };
+    QList<Decision> decisions(run.size());
+    QHash<MessageKey, qsizetype> firstInRun;
+    std::map<qint64, qint64> newPerRoom; // ordered by room id, so rows lock in one order
+    for (qsizetype i = 0; i < qsizetype(run.size()); ++i) {
+        const PendingEvent &pending = run[i];
+        const MessageKey key { pending.sender.id, pending.clientId };
+        Decision &decision = decisions[i];
+        if (stored.contains(key)) {
+            decision.fate = Fate::StoredEarlier;
+        } else if (const auto earlier = firstInRun.constFind(key); earlier != firstInRun.cend()) {
+            decision.fate = Fate::SameAsEarlierInRun;
+            decision.earlier = *earlier;
+        } else {
+            firstInRun.insert(key, i);
+            if (memberships.contains({ pending.room, pending.sender.id })) {
+                ++newPerRoom[pending.room];
+            } else {
+                // Rare: find out whether the room exists at all, for the right refusal.
+                const auto room = m_rooms.requireMember(pending.sender.id, pending.room);
+                if (m_db.lastFailed())
+                    return false;
+                decision.fate = Fate::Refused;
+                decision.refusal = room ? notMember(pending.room) : room.error();
+            }
+        }
+    }
+
+    // Sequence numbers: one update per room, taking as many as the room's new messages.
+    std::map<qint64, qint64> nextSeqOfRoom;
+    for (const auto &[roomId, count] : newPerRoom) {
+        auto &query = m_db.exec(u"UPDATE rooms SET last_seq = last_seq + ?, last_activity = ? "
+                                "WHERE id = ? RETURNING last_seq"_s,
+                                { count, now, roomId });
+        if (m_db.lastFailed() || !query.next())
+            return false;
+        nextSeqOfRoom[roomId] = Row(query).i64(0) - count + 1;
+        query.finish();
+    }
+    QList<qsizetype> toInsert;
+    for (qsizetype i = 0; i < qsizetype(run.size()); ++i) {
+        if (decisions[i].fate == Fate::Store) {
+            decisions[i].seq = nextSeqOfRoom[run[i].room]++;
+            toInsert.append(i);
+        }
+    }
+
+    // The rows, in chunks of powers of two.
+    for (qsizetype start = 0; start < toInsert.size();) {
+        qsizetype chunk = kRowsPerInsert;
+        while (chunk > toInsert.size() - start)
+            chunk /= 2;
+        QVariantList values;
+        values.reserve(chunk * 6);
+        for (qsizetype i = start; i < start + chunk; ++i) {
+            const PendingEvent &pending = run[toInsert.at(i)];
+            values << pending.room << decisions[toInsert.at(i)].seq << pending.sender.id
+                   << pending.clientId << nonNull(pending.text) << now;
+        }
+        if (!m_db.execOk(u"INSERT INTO events (room_id, seq, kind, sender_id, client_id, body, "
+                         "created_at) VALUES "_s
+                             + repeated(u"(?, ?, 0, ?, ?, ?, ?)"_s, chunk, u", "_s),
+                         values))
+            return false;
+        start += chunk;
+    }
+
+    const qsizetype base = outcomes.size();
+    for (qsizetype i = 0; i < qsizetype(run.size()); ++i) {
+        const PendingEvent &pending = run[i];
+        const Decision &decision = decisions[i];
+        switch (decision.fate) {
+        case Fate::Store: {
+            protocol::Event event;
+            event.room = pending.room;
+            event.seq = decision.seq;
+            event.kind = EventKind::Message;
+            event.sender = pending.sender;
+            event.clientId = pending.clientId;
+            event.text = pending.text;
+            event.timestamp = now;
+            outcomes.append(CommittedEvent { event, false });
+            break;
+        }
+        case Fate::StoredEarlier: {
+            const auto [roomId, seq] = stored.value({ pending.sender.id, pending.clientId });
+            const auto original = eventAt(roomId, seq);
+            if (!original)
+                return false;
+            outcomes.append(CommittedEvent { *original, true });
+            break;
+        }
+        case Fate::SameAsEarlierInRun: {
+            const auto &first = outcomes.at(base + decision.earlier);
+            if (first)
+                outcomes.append(CommittedEvent { first->event, true });
+            else
+                outcomes.append(first.error());
+            break;
+        }
+        case Fate::Refused:
+            outcomes.append(*decision.refusal);
+            break;
+        }
+    }
+    return true;
 }
 
 Outcome<CommittedEvent> TimelineStore::appendChange(const PendingEvent &pending, qint64 now)

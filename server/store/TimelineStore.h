@@ -5,6 +5,8 @@
 
 #include <QList>
 
+#include <span>
+
 namespace confab::server {
 
 class Database;
@@ -62,6 +64,8 @@ public:
 
 private:
     protocol::Outcome<CommittedEvent> append(const PendingEvent &pending, qint64 now);
+    bool appendMessages(std::span<const PendingEvent> run, qint64 now,
+                        QList<protocol::Outcome<CommittedEvent>> &outcomes);
     protocol::Outcome<CommittedEvent> appendMessage(const PendingEvent &pending, qint64 now);
     protocol::Outcome<CommittedEvent> appendChange(const PendingEvent &pending, qint64 now);
     std::optional<protocol::Event> eventAt(qint64 roomId, qint64 seq);

@@ -12,6 +12,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <limits>
+
 using namespace Qt::StringLiterals;
 using namespace confab::server;
 using confab::protocol::ErrorCode;
@@ -35,6 +37,7 @@ private slots:
     void batchAssignsContiguousSequenceNumbers();
     void resendIsStoredOnce();
     void refusalInBatchDoesNotHoldBackOthers();
+    void largeMixedBatchKeepsOrder();
     void editAndDeleteOnlyOwnMessages();
     void historyPagesAreCompleteAndOrdered();
     void syncReturnsExactlyTheGap();
@@ -244,6 +247,66 @@ void StoreTest::refusalInBatchDoesNotHoldBackOthers()
     QCOMPARE(outcomes[2].error().code, ErrorCode::MessageNotFound);
     QVERIFY(outcomes[3]);
     QCOMPARE(outcomes[3]->event.seq, 2);
+}
+
+// More messages than one multi-row insert takes, in three rooms, with an edit, a resend and
+// refusals among them: every room's sequence numbers follow the order of the batch.
+void StoreTest::largeMixedBatchKeepsOrder()
+{
+    const User alice = makeUser(u"alice"_s);
+    const QList<qint64> rooms { makeRoom(alice), makeRoom(alice), makeRoom(alice) };
+    constexpr int kEvents = 301;
+    QList<PendingEvent> batch;
+    for (int i = 0; i < kEvents; ++i) {
+        if (i == 150)
+            batch.append({ EventKind::Edit, rooms[0], alice, {}, u"m0 (edited)"_s, 1 });
+        else if (i == 77)
+            batch.append({ EventKind::Message, 999'999, alice, u"x%1"_s.arg(i), u"lost"_s, 0 });
+        else if (i == 200)
+            batch.append(batch.at(3)); // a resend of an earlier message in the same batch
+        else
+            batch.append(
+                { EventKind::Message, rooms[i % 3], alice, u"c%1"_s.arg(i), u"m%1"_s.arg(i), 0 });
+    }
+    const auto outcomes = m_timeline->commit(batch, 5000);
+    QCOMPARE(outcomes.size(), kEvents);
+
+    QHash<qint64, qint64> lastSeq;
+    for (int i = 0; i < kEvents; ++i) {
+        const auto &outcome = outcomes.at(i);
+        if (i == 77) {
+            QCOMPARE(outcome.error().code, ErrorCode::RoomNotFound);
+            continue;
+        }
+        QVERIFY2(outcome, qPrintable(u"event %1"_s.arg(i)));
+        if (i == 200) {
+            QVERIFY(outcome->duplicate);
+            QCOMPARE(outcome->event.seq, outcomes.at(3)->event.seq);
+            continue;
+        }
+        QVERIFY(!outcome->duplicate);
+        QCOMPARE(outcome->event.seq, lastSeq.value(outcome->event.room) + 1);
+        lastSeq[outcome->event.room] = outcome->event.seq;
+    }
+
+    int messages = 0;
+    for (const qint64 roomId : rooms) {
+        const auto page = m_timeline->history(alice.id, roomId, std::nullopt, 100);
+        QVERIFY(page);
+        qint64 before = std::numeric_limits<qint64>::max();
+        auto all = page->messages;
+        bool more = page->hasMore;
+        while (more) {
+            before = all.constLast().seq;
+            const auto next = m_timeline->history(alice.id, roomId, before, 100);
+            all += next->messages;
+            more = next->hasMore;
+        }
+        messages += all.size();
+        if (roomId == rooms[0])
+            QCOMPARE(all.constLast().text, u"m0 (edited)"_s);
+    }
+    QCOMPARE(messages, kEvents - 3); // not the edit, the refusal or the resend
 }
 
 void StoreTest::editAndDeleteOnlyOwnMessages()
