@@ -4,6 +4,7 @@
 
 #include <QHash>
 #include <QSqlDatabase>
+#include <QSqlDriver>
 #include <QSqlQuery>
 #include <QString>
 
@@ -37,6 +38,9 @@ public:
     bool begin();
     bool commit();
     void rollback();
+
+    // For what QtSql offers beyond queries, such as PostgreSQL's notifications.
+    QSqlDriver *driver() const { return m_db.driver(); }
 
     bool lastFailed() const { return m_lastFailed; }
     QString lastError() const { return m_lastError; }

@@ -28,7 +28,7 @@ Store::~Store()
 
 bool Store::start(QString *error)
 {
-    m_worker = new StoreWorker(this, m_url);
+    m_worker = new StoreWorker(this, m_url, m_announcer);
     m_worker->moveToThread(&m_thread);
     m_thread.start();
     bool opened = false;
@@ -68,9 +68,10 @@ void Store::append(PendingEvent event, const ReplyTarget &target, AppendDone don
         Qt::QueuedConnection);
 }
 
-StoreWorker::StoreWorker(Store *store, DatabaseUrl url)
+StoreWorker::StoreWorker(Store *store, DatabaseUrl url, std::shared_ptr<CommitAnnouncer> announcer)
     : m_store(store)
     , m_url(std::move(url))
+    , m_announcer(std::move(announcer))
 { }
 
 StoreWorker::~StoreWorker() = default;
@@ -84,7 +85,7 @@ bool StoreWorker::open(QString *error)
     }
     m_accounts = std::make_unique<AccountStore>(*m_db);
     m_rooms = std::make_unique<RoomStore>(*m_db);
-    m_timeline = std::make_unique<TimelineStore>(*m_db, *m_rooms);
+    m_timeline = std::make_unique<TimelineStore>(*m_db, *m_rooms, m_announcer.get());
     m_webhookJobs = std::make_unique<WebhookJobStore>(*m_db);
     qCInfo(lcStore) << "database ready:" << m_url.redacted();
     return true;

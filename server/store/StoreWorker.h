@@ -17,7 +17,7 @@ class StoreWorker : public QObject
 public:
     static constexpr qsizetype kMaxBatch = 256;
 
-    StoreWorker(Store *store, DatabaseUrl url);
+    StoreWorker(Store *store, DatabaseUrl url, std::shared_ptr<CommitAnnouncer> announcer);
     ~StoreWorker() override;
 
     bool open(QString *error);
@@ -37,6 +37,7 @@ private:
 
     Store *m_store;
     DatabaseUrl m_url;
+    std::shared_ptr<CommitAnnouncer> m_announcer;
     std::unique_ptr<Database> m_db;
     std::unique_ptr<AccountStore> m_accounts;
     std::unique_ptr<RoomStore> m_rooms;

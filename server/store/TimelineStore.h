@@ -7,6 +7,7 @@
 
 namespace confab::server {
 
+class CommitAnnouncer;
 class Database;
 class RoomStore;
 
@@ -46,9 +47,10 @@ struct RoomBackfill
 class TimelineStore
 {
 public:
-    TimelineStore(Database &db, RoomStore &rooms)
+    TimelineStore(Database &db, RoomStore &rooms, CommitAnnouncer *announcer = nullptr)
         : m_db(db)
         , m_rooms(rooms)
+        , m_announcer(announcer)
     { }
 
     // Appends a batch in one transaction (group commit). Each event gets its own outcome:
@@ -60,7 +62,12 @@ public:
     protocol::Outcome<QList<RoomBackfill>>
     sync(qint64 userId, const QList<std::pair<qint64, qint64>> &since, int limit);
 
+    // Every event of a room with afterSeq < seq <= upToSeq, oldest first, without a
+    // membership check: for the server's own fan-out, not for users.
+    std::optional<QList<protocol::Event>> range(qint64 roomId, qint64 afterSeq, qint64 upToSeq);
+
 private:
+    bool announce(const QList<protocol::Outcome<CommittedEvent>> &outcomes);
     protocol::Outcome<CommittedEvent> append(const PendingEvent &pending, qint64 now);
     protocol::Outcome<CommittedEvent> appendMessage(const PendingEvent &pending, qint64 now);
     protocol::Outcome<CommittedEvent> appendChange(const PendingEvent &pending, qint64 now);
@@ -69,6 +76,7 @@ private:
 
     Database &m_db;
     RoomStore &m_rooms;
+    CommitAnnouncer *m_announcer;
 };
 
 } // namespace confab::server
