@@ -21,6 +21,11 @@ struct ServerConfig
     QString tlsKeyFile; // Default: "<data_dir>/tls/key.pem", generated when missing.
     bool insecurePlainWs = false;
     int socketThreads = 0; // 0: one per core, at most 4.
+    // Names this node among the nodes of a cluster (PostgreSQL only). Default: generated.
+    QString nodeId;
+    // After SIGTERM, /readyz answers 503 for this long before connections are closed, so a
+    // load balancer stops sending new clients here first.
+    int drainDelayMs = 0;
 
     // [limits]
     qsizetype maxTextBytes = 16 * 1024;
