@@ -2,6 +2,7 @@
 
 #include "auth/KdfPool.h"
 #include "auth/LoginThrottle.h"
+#include "health/Readiness.h"
 #include "hub/Hub.h"
 #include "net/ConnectionLimiter.h"
 #include "net/Listener.h"
@@ -47,10 +48,14 @@ QString hostForUrl(const QHostAddress &address)
 Server::Server(ServerConfig config, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
+    , m_readiness(std::make_unique<Readiness>())
 { }
 
 Server::~Server()
 {
+    // Only after a failed start; stop() has done this otherwise.
+    if (m_store)
+        m_store->stop();
     joinSocketThreads();
 }
 
@@ -90,6 +95,7 @@ bool Server::start(QString *error)
     m_store = std::make_unique<Store>(*databaseUrl);
     if (!m_store->start(error))
         return false;
+    m_readiness->setDatabaseReachable(true);
     m_hub = std::make_unique<Hub>();
     connect(m_store.get(), &Store::eventsCommitted, m_hub.get(), &Hub::onEventsCommitted,
             Qt::DirectConnection);
@@ -104,7 +110,7 @@ bool Server::start(QString *error)
     m_loginThrottle = std::make_unique<LoginThrottle>(m_config.loginFailuresBeforeThrottle);
     m_limiter = std::make_unique<ConnectionLimiter>(m_config.connectionsPerAddress);
     m_services = std::make_unique<Services>(
-        Services { *m_store, *m_hub, *m_kdf, *m_loginThrottle, m_config });
+        Services { *m_store, *m_hub, *m_kdf, *m_loginThrottle, m_config, *m_readiness });
 
     const int threads = m_config.socketThreads > 0 ? m_config.socketThreads
                                                    : std::clamp(QThread::idealThreadCount(), 1, 4);
@@ -142,6 +148,18 @@ void Server::stop()
     if (m_stopping)
         return;
     m_stopping = true;
+    m_readiness->setDraining();
+    if (m_config.drainDelayMs > 0) {
+        qCInfo(lcServer) << "shutting down: reporting not ready for" << m_config.drainDelayMs
+                         << "ms before closing connections";
+        QTimer::singleShot(m_config.drainDelayMs, this, &Server::closeConnections);
+        return;
+    }
+    closeConnections();
+}
+
+void Server::closeConnections()
+{
     qCInfo(lcServer) << "shutting down: closing connections";
     if (m_listener)
         m_listener->close();

@@ -16,6 +16,7 @@ class KdfPool;
 class Listener;
 class LoginThrottle;
 class PusherService;
+class Readiness;
 class SocketWorker;
 class Store;
 struct Services;
@@ -31,7 +32,8 @@ public:
     ~Server() override;
 
     bool start(QString *error);
-    // Stops accepting, closes every connection with 1001, commits what is queued, then emits
+    // Reports not ready on /readyz, waits drain_delay_ms for the load balancer to notice,
+    // stops accepting, closes every connection with 1001, commits what is queued, then emits
     // stopped().
     void stop();
 
@@ -39,10 +41,12 @@ signals:
     void stopped();
 
 private:
+    void closeConnections();
     void finishStop();
     void joinSocketThreads();
 
     ServerConfig m_config;
+    std::unique_ptr<Readiness> m_readiness;
     // Before the store: its webhook thread receives the store's replies, so it must be
     // destroyed only after the store has stopped.
     std::unique_ptr<PusherService> m_pusher;
