@@ -2,6 +2,8 @@
 
 #include "auth/KdfPool.h"
 #include "auth/LoginThrottle.h"
+#include "cluster/BusPublisher.h"
+#include "cluster/ClusterBus.h"
 #include "health/Readiness.h"
 #include "hub/Hub.h"
 #include "net/ConnectionLimiter.h"
@@ -14,7 +16,9 @@
 
 #include <QDir>
 #include <QLoggingCategory>
+#include <QRandomGenerator>
 #include <QSslConfiguration>
+#include <QSysInfo>
 #include <QTextStream>
 #include <QTimer>
 
@@ -43,6 +47,18 @@ QString hostForUrl(const QHostAddress &address)
                                                                : address.toString();
 }
 
+// Unique enough among the nodes of one cluster, and still telling an operator which machine.
+QString generatedNodeId()
+{
+    QString host;
+    for (QChar c : QSysInfo::machineHostName()) {
+        if ((c.isLetterOrNumber() && c.unicode() < 128) || c == u'-' || c == u'.')
+            host += c;
+    }
+    return u"%1-%2"_s.arg(host.left(64).isEmpty() ? u"confabd"_s : host.left(64))
+        .arg(QRandomGenerator::system()->generate(), 8, 16, QChar(u'0'));
+}
+
 } // namespace
 
 Server::Server(ServerConfig config, QObject *parent)
@@ -56,6 +72,8 @@ Server::~Server()
     // Only after a failed start; stop() has done this otherwise.
     if (m_store)
         m_store->stop();
+    if (m_bus)
+        m_bus->stop();
     joinSocketThreads();
 }
 
@@ -92,19 +110,30 @@ bool Server::start(QString *error)
         tls = configuration;
     }
 
+    const bool clustered = databaseUrl->dialect == Dialect::Postgres;
+    const QString nodeId = m_config.nodeId.isEmpty() ? generatedNodeId() : m_config.nodeId;
     m_store = std::make_unique<Store>(*databaseUrl);
+    if (clustered)
+        m_store->setAnnouncer(std::make_shared<BusPublisher>(nodeId));
     if (!m_store->start(error))
         return false;
     m_readiness->setDatabaseReachable(true);
     m_hub = std::make_unique<Hub>();
-    connect(m_store.get(), &Store::eventsCommitted, m_hub.get(), &Hub::onEventsCommitted,
-            Qt::DirectConnection);
-    if (m_config.pusherEnabled()) {
+    if (m_config.pusherEnabled())
         m_pusher = std::make_unique<PusherService>(m_config, *m_store);
-        connect(m_store.get(), &Store::eventsCommitted, &m_pusher->roomBroadcaster(),
-                &RoomBroadcaster::onEventsCommitted, Qt::DirectConnection);
-        m_pusher->start();
+    if (clustered) {
+        if (!startBus(*databaseUrl, nodeId, error))
+            return false;
+    } else {
+        // One node: the store's commits are all there is, already in order.
+        connect(m_store.get(), &Store::eventsCommitted, m_hub.get(), &Hub::onEventsCommitted,
+                Qt::DirectConnection);
+        if (m_pusher)
+            connect(m_store.get(), &Store::eventsCommitted, &m_pusher->roomBroadcaster(),
+                    &RoomBroadcaster::onEventsCommitted, Qt::DirectConnection);
     }
+    if (m_pusher)
+        m_pusher->start();
     m_kdf = std::make_unique<KdfPool>(m_config.kdfWorkers, m_config.kdfQueueLimit,
                                       m_config.scryptLog2N);
     m_loginThrottle = std::make_unique<LoginThrottle>(m_config.loginFailuresBeforeThrottle);
@@ -140,6 +169,27 @@ bool Server::start(QString *error)
                      .arg(m_pusher->defaultApp().key, m_pusher->defaultApp().id,
                           tls ? u"wss"_s : u"ws"_s, hostForUrl(m_listener->serverAddress()))
                      .arg(m_listener->serverPort()));
+    return true;
+}
+
+bool Server::startBus(const DatabaseUrl &url, const QString &nodeId, QString *error)
+{
+    m_readiness->setBusRequired(true);
+    m_bus = std::make_unique<ClusterBus>(url, nodeId, *m_readiness);
+    if (!m_bus->start(error))
+        return false;
+    // Every node's commits, this one's included, reach members through the bus, which puts
+    // each room in sequence order.
+    connect(
+        m_store.get(), &Store::eventsCommitted, m_bus.get(),
+        [bus = m_bus.get()](const QList<protocol::Event> &events) { bus->addLocalEvents(events); },
+        Qt::DirectConnection);
+    connect(m_bus.get(), &ClusterBus::eventsReady, m_hub.get(), &Hub::onEventsCommitted,
+            Qt::DirectConnection);
+    if (m_pusher)
+        connect(m_bus.get(), &ClusterBus::eventsReady, &m_pusher->roomBroadcaster(),
+                &RoomBroadcaster::onEventsCommitted, Qt::DirectConnection);
+    announce(u"cluster node %1 on the PostgreSQL bus"_s.arg(nodeId));
     return true;
 }
 
@@ -196,6 +246,8 @@ void Server::finishStop()
     // still have somewhere to land.
     if (m_store)
         m_store->stop();
+    if (m_bus)
+        m_bus->stop();
     joinSocketThreads();
     qCInfo(lcServer) << "stopped";
     emit stopped();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/ServerConfig.h"
+#include "store/DatabaseUrl.h"
 
 #include <QList>
 #include <QObject>
@@ -10,6 +11,7 @@
 
 namespace confab::server {
 
+class ClusterBus;
 class ConnectionLimiter;
 class Hub;
 class KdfPool;
@@ -41,12 +43,15 @@ signals:
     void stopped();
 
 private:
+    bool startBus(const DatabaseUrl &url, const QString &nodeId, QString *error);
     void closeConnections();
     void finishStop();
     void joinSocketThreads();
 
     ServerConfig m_config;
     std::unique_ptr<Readiness> m_readiness;
+    // Before the store: it announces the store's commits, so it goes only after the store.
+    std::unique_ptr<ClusterBus> m_bus;
     // Before the store: its webhook thread receives the store's replies, so it must be
     // destroyed only after the store has stopped.
     std::unique_ptr<PusherService> m_pusher;
