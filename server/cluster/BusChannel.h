@@ -8,4 +8,8 @@ namespace confab::server {
 // cluster.
 inline constexpr QLatin1StringView kBusChannel { "confab_events" };
 
+// The bus connection's application_name, so that an operator can find it in
+// pg_stat_activity.
+inline constexpr QLatin1StringView kBusApplicationName { "confabd-bus" };
+
 } // namespace confab::server

@@ -107,7 +107,7 @@ void BusListener::close()
 
 bool BusListener::connectAndListen(QString *error)
 {
-    m_db = std::make_unique<Database>(m_url, u"confab-bus"_s);
+    m_db = std::make_unique<Database>(m_url, u"confab-bus"_s, kBusApplicationName);
     if (!m_db->open(error)) {
         disconnectFromDatabase();
         return false;

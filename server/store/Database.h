@@ -18,7 +18,9 @@ namespace confab::server {
 class Database
 {
 public:
-    Database(DatabaseUrl url, QString connectionName);
+    // applicationName tells this connection apart in pg_stat_activity.
+    Database(DatabaseUrl url, QString connectionName,
+             QString applicationName = QStringLiteral("confabd"));
     ~Database();
     Database(const Database &) = delete;
     Database &operator=(const Database &) = delete;
@@ -48,6 +50,7 @@ public:
 private:
     DatabaseUrl m_url;
     QString m_connectionName;
+    QString m_applicationName;
     QSqlDatabase m_db;
     QHash<QString, QSqlQuery> m_statements;
     bool m_lastFailed = false;

@@ -12,6 +12,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSet>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QtTest>
 
 #include <memory>
@@ -106,6 +109,7 @@ private slots:
     void editsAndDeletesReachOtherNodes();
     void largeMessagesTravelByReference();
     void threeNodesBehindHaProxyKeepEachRoomInOrder();
+    void busReconnectsAndCatchesUp();
     void killedNodesClientsResumeThroughHaProxy();
     void drainingNodeReportsNotReadyThenClosesWith1001();
 
@@ -351,6 +355,54 @@ void tst_Cluster::threeNodesBehindHaProxyKeepEachRoomInOrder()
             received.insert(event.value("client_id"_L1).toString());
         QCOMPARE(received, sent);
     }
+}
+
+// Cuts every node's bus connection the way a PostgreSQL restart or a network cut does, while
+// messages keep coming: each node connects again, LISTENs again and catches up from the
+// database what it missed meanwhile.
+void tst_Cluster::busReconnectsAndCatchesUp()
+{
+    QString error;
+    auto alice = connectDirectly(0, u"alice"_s, &error);
+    QVERIFY2(alice, qPrintable(error));
+    auto bob = connectDirectly(1, u"bob"_s, &error);
+    QVERIFY2(bob, qPrintable(error));
+    const qint64 room = sharedRoom(*alice, { bob.get() }, u"bus cut"_s);
+    QVERIFY(room > 0);
+    CONFAB_VERIFY_OK(alice->send(room, u"before the cut"_s));
+
+    const QUrl url(m_nodes.first()->databaseUrl());
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QPSQL"_s, u"cluster-admin"_s);
+        db.setHostName(url.host());
+        db.setPort(url.port(5432));
+        db.setUserName(url.userName());
+        db.setPassword(url.password());
+        db.setDatabaseName(url.path().mid(1));
+        QVERIFY2(db.open(), qPrintable(db.lastError().text()));
+        QSqlQuery query(db);
+        QVERIFY(query.prepare(u"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                              "WHERE application_name = ? AND datname = current_database()"_s));
+        query.addBindValue(u"confabd-bus"_s);
+        QVERIFY2(query.exec() && query.next(), qPrintable(query.lastError().text()));
+        QCOMPARE(query.value(0).toInt(), kNodes);
+    }
+    QSqlDatabase::removeDatabase(u"cluster-admin"_s);
+
+    constexpr int kCount = 30;
+    for (int i = 1; i <= kCount; ++i)
+        CONFAB_VERIFY_OK(alice->send(room, u"after the cut %1"_s.arg(i)));
+    for (const auto &node : std::as_const(m_nodes)) {
+        QVERIFY2(
+            waitUntil([&] { return node->standardError().contains("bus connection restored"); },
+                      TestClient::kTimeout),
+            "a node did not connect its bus again");
+    }
+    RoomFeed feed(*bob, room);
+    const QString problem = feed.problemAfter(kCount + 1);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QCOMPARE(feed.events().last().value("text"_L1).toString(), u"after the cut %1"_s.arg(kCount));
+    QCOMPARE(httpsGet(*m_nodes.at(1), u"/readyz"_s).status, 200);
 }
 
 // Runs after the tests that need every node: the last node stays dead.
