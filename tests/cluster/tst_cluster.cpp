@@ -62,10 +62,15 @@ public:
                 return m_events.size() >= count;
             },
             TestClient::kTimeout);
-        if (m_events.size() != count)
-            return u"%1 received %2 of %3 events"_s.arg(m_client.userName())
+        if (m_events.size() != count) {
+            QStringList seqs;
+            for (const QJsonObject &event : std::as_const(m_events))
+                seqs << QString::number(event.value("seq"_L1).toInteger());
+            return u"%1 received %2 of %3 events: seq %4"_s.arg(m_client.userName())
                 .arg(m_events.size())
-                .arg(count);
+                .arg(count)
+                .arg(seqs.join(u' '));
+        }
         for (qsizetype i = 0; i < count; ++i) {
             const qint64 seq = m_events.at(i).value("seq"_L1).toInteger();
             if (seq != i + 1)
@@ -110,6 +115,7 @@ private slots:
     void largeMessagesTravelByReference();
     void threeNodesBehindHaProxyKeepEachRoomInOrder();
     void busReconnectsAndCatchesUp();
+    void storeReconnectsAndSendsSucceed();
     void killedNodesClientsResumeThroughHaProxy();
     void drainingNodeReportsNotReadyThenClosesWith1001();
 
@@ -117,6 +123,7 @@ private:
     std::unique_ptr<TestClient> connectDirectly(int node, const QString &name, QString *error);
     std::unique_ptr<TestClient> connectThroughProxy(const QString &name, QString *error);
     qint64 sharedRoom(TestClient &owner, const QList<TestClient *> &members, const QString &name);
+    int terminateConnections(const QString &applicationName);
 
     QList<std::shared_ptr<ServerProcess>> m_nodes;
     std::unique_ptr<HaProxy> m_proxy;
@@ -199,6 +206,31 @@ qint64 tst_Cluster::sharedRoom(TestClient &owner, const QList<TestClient *> &mem
             return 0;
     }
     return room;
+}
+
+// Ends the cluster database's connections that carry this application_name, as a PostgreSQL
+// restart does; returns how many there were, or -1 after recording a failure.
+int tst_Cluster::terminateConnections(const QString &applicationName)
+{
+    const QUrl url(m_nodes.first()->databaseUrl());
+    int terminated = -1;
+    [&] {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QPSQL"_s, u"cluster-admin"_s);
+        db.setHostName(url.host());
+        db.setPort(url.port(5432));
+        db.setUserName(url.userName());
+        db.setPassword(url.password());
+        db.setDatabaseName(url.path().mid(1));
+        QVERIFY2(db.open(), qPrintable(db.lastError().text()));
+        QSqlQuery query(db);
+        QVERIFY(query.prepare(u"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                              "WHERE application_name = ? AND datname = current_database()"_s));
+        query.addBindValue(applicationName);
+        QVERIFY2(query.exec() && query.next(), qPrintable(query.lastError().text()));
+        terminated = query.value(0).toInt();
+    }();
+    QSqlDatabase::removeDatabase(u"cluster-admin"_s);
+    return terminated;
 }
 
 void tst_Cluster::everyNodeIsReady()
@@ -371,23 +403,7 @@ void tst_Cluster::busReconnectsAndCatchesUp()
     QVERIFY(room > 0);
     CONFAB_VERIFY_OK(alice->send(room, u"before the cut"_s));
 
-    const QUrl url(m_nodes.first()->databaseUrl());
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(u"QPSQL"_s, u"cluster-admin"_s);
-        db.setHostName(url.host());
-        db.setPort(url.port(5432));
-        db.setUserName(url.userName());
-        db.setPassword(url.password());
-        db.setDatabaseName(url.path().mid(1));
-        QVERIFY2(db.open(), qPrintable(db.lastError().text()));
-        QSqlQuery query(db);
-        QVERIFY(query.prepare(u"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                              "WHERE application_name = ? AND datname = current_database()"_s));
-        query.addBindValue(u"confabd-bus"_s);
-        QVERIFY2(query.exec() && query.next(), qPrintable(query.lastError().text()));
-        QCOMPARE(query.value(0).toInt(), kNodes);
-    }
-    QSqlDatabase::removeDatabase(u"cluster-admin"_s);
+    QCOMPARE(terminateConnections(u"confabd-bus"_s), kNodes);
 
     constexpr int kCount = 30;
     for (int i = 1; i <= kCount; ++i)
@@ -403,6 +419,33 @@ void tst_Cluster::busReconnectsAndCatchesUp()
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     QCOMPARE(feed.events().last().value("text"_L1).toString(), u"after the cut %1"_s.arg(kCount));
     QCOMPARE(httpsGet(*m_nodes.at(1), u"/readyz"_s).status, 200);
+}
+
+// Cuts every node's store connection: the sends that meet the dead connection are committed
+// on a new one, and nobody sees a failure.
+void tst_Cluster::storeReconnectsAndSendsSucceed()
+{
+    QString error;
+    auto alice = connectDirectly(0, u"alice"_s, &error);
+    QVERIFY2(alice, qPrintable(error));
+    auto bob = connectDirectly(1, u"bob"_s, &error);
+    QVERIFY2(bob, qPrintable(error));
+    const qint64 room = sharedRoom(*alice, { bob.get() }, u"store cut"_s);
+    QVERIFY(room > 0);
+    CONFAB_VERIFY_OK(alice->send(room, u"before the cut"_s));
+
+    QCOMPARE(terminateConnections(u"confabd"_s), kNodes);
+    constexpr int kCount = 20;
+    for (int i = 1; i <= kCount; ++i) {
+        CONFAB_VERIFY_OK(alice->send(room, u"after the cut %1"_s.arg(i)));
+        CONFAB_VERIFY_OK(bob->send(room, u"reply %1"_s.arg(i)));
+    }
+    QVERIFY(m_nodes.at(0)->standardError().contains("lost the database connection"));
+    for (TestClient *client : { alice.get(), bob.get() }) {
+        RoomFeed feed(*client, room);
+        const QString problem = feed.problemAfter(1 + 2 * kCount);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    }
 }
 
 // Runs after the tests that need every node: the last node stays dead.
