@@ -511,8 +511,17 @@ void tst_Cluster::killedNodesClientsResumeThroughHaProxy()
     // The client comes back through the load balancer, which sends it to a live node, and
     // its outbox sends again what was never acknowledged.
     const QString token = sam->token();
-    sam = std::make_unique<TestClient>(m_proxy->url(), m_nodes.first()->certificate());
-    QVERIFY2(sam->connectToServer(), qPrintable(sam->errorString()));
+    // Until HAProxy's checks mark the dead node down, a connection may still be sent there
+    // and closed; the client then tries again after a short backoff, as the real client does.
+    constexpr int kAttempts = 20;
+    constexpr std::chrono::milliseconds kBackoff { 250 };
+    for (int attempt = 1;; ++attempt) {
+        sam = std::make_unique<TestClient>(m_proxy->url(), m_nodes.first()->certificate());
+        if (sam->connectToServer())
+            break;
+        QVERIFY2(attempt < kAttempts, qPrintable(sam->errorString()));
+        runEventLoopFor(kBackoff);
+    }
     CONFAB_VERIFY_OK(sam->resume(token));
     for (const auto &[id, clientId] : std::as_const(requests)) {
         if (acknowledged.contains(clientId))
