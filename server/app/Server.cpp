@@ -2,6 +2,9 @@
 
 #include "auth/KdfPool.h"
 #include "auth/LoginThrottle.h"
+#include "cluster/BusPublisher.h"
+#include "cluster/ClusterBus.h"
+#include "health/Readiness.h"
 #include "hub/Hub.h"
 #include "net/ConnectionLimiter.h"
 #include "net/EpollEventDispatcher.h"
@@ -14,7 +17,9 @@
 
 #include <QDir>
 #include <QLoggingCategory>
+#include <QRandomGenerator>
 #include <QSslConfiguration>
+#include <QSysInfo>
 #include <QTextStream>
 #include <QTimer>
 
@@ -43,15 +48,33 @@ QString hostForUrl(const QHostAddress &address)
                                                                : address.toString();
 }
 
+// Unique enough among the nodes of one cluster, and still telling an operator which machine.
+QString generatedNodeId()
+{
+    QString host;
+    for (QChar c : QSysInfo::machineHostName()) {
+        if ((c.isLetterOrNumber() && c.unicode() < 128) || c == u'-' || c == u'.')
+            host += c;
+    }
+    return u"%1-%2"_s.arg(host.left(64).isEmpty() ? u"confabd"_s : host.left(64))
+        .arg(QRandomGenerator::system()->generate(), 8, 16, QChar(u'0'));
+}
+
 } // namespace
 
 Server::Server(ServerConfig config, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
+    , m_readiness(std::make_unique<Readiness>())
 { }
 
 Server::~Server()
 {
+    // Only after a failed start; stop() has done this otherwise.
+    if (m_store)
+        m_store->stop();
+    if (m_bus)
+        m_bus->stop();
     joinSocketThreads();
 }
 
@@ -88,24 +111,36 @@ bool Server::start(QString *error)
         tls = configuration;
     }
 
+    const bool clustered = databaseUrl->dialect == Dialect::Postgres;
+    const QString nodeId = m_config.nodeId.isEmpty() ? generatedNodeId() : m_config.nodeId;
     m_store = std::make_unique<Store>(*databaseUrl);
+    if (clustered)
+        m_store->setAnnouncer(std::make_shared<BusPublisher>(nodeId));
     if (!m_store->start(error))
         return false;
+    m_readiness->setDatabaseReachable(true);
     m_hub = std::make_unique<Hub>();
-    connect(m_store.get(), &Store::eventsCommitted, m_hub.get(), &Hub::onEventsCommitted,
-            Qt::DirectConnection);
-    if (m_config.pusherEnabled()) {
+    if (m_config.pusherEnabled())
         m_pusher = std::make_unique<PusherService>(m_config, *m_store);
-        connect(m_store.get(), &Store::eventsCommitted, &m_pusher->roomBroadcaster(),
-                &RoomBroadcaster::onEventsCommitted, Qt::DirectConnection);
-        m_pusher->start();
+    if (clustered) {
+        if (!startBus(*databaseUrl, nodeId, error))
+            return false;
+    } else {
+        // One node: the store's commits are all there is, already in order.
+        connect(m_store.get(), &Store::eventsCommitted, m_hub.get(), &Hub::onEventsCommitted,
+                Qt::DirectConnection);
+        if (m_pusher)
+            connect(m_store.get(), &Store::eventsCommitted, &m_pusher->roomBroadcaster(),
+                    &RoomBroadcaster::onEventsCommitted, Qt::DirectConnection);
     }
+    if (m_pusher)
+        m_pusher->start();
     m_kdf = std::make_unique<KdfPool>(m_config.kdfWorkers, m_config.kdfQueueLimit,
                                       m_config.scryptLog2N);
     m_loginThrottle = std::make_unique<LoginThrottle>(m_config.loginFailuresBeforeThrottle);
     m_limiter = std::make_unique<ConnectionLimiter>(m_config.connectionsPerAddress);
     m_services = std::make_unique<Services>(
-        Services { *m_store, *m_hub, *m_kdf, *m_loginThrottle, m_config });
+        Services { *m_store, *m_hub, *m_kdf, *m_loginThrottle, m_config, *m_readiness });
 
     const int threads = m_config.socketThreads > 0 ? m_config.socketThreads
                                                    : std::clamp(QThread::idealThreadCount(), 1, 4);
@@ -143,11 +178,44 @@ bool Server::start(QString *error)
     return true;
 }
 
+bool Server::startBus(const DatabaseUrl &url, const QString &nodeId, QString *error)
+{
+    m_readiness->setBusRequired(true);
+    m_bus = std::make_unique<ClusterBus>(url, nodeId, *m_readiness);
+    if (!m_bus->start(error))
+        return false;
+    // Every node's commits, this one's included, reach members through the bus, which puts
+    // each room in sequence order.
+    connect(
+        m_store.get(), &Store::eventsCommitted, m_bus.get(),
+        [bus = m_bus.get()](const QList<protocol::Event> &events) { bus->addLocalEvents(events); },
+        Qt::DirectConnection);
+    connect(m_bus.get(), &ClusterBus::eventsReady, m_hub.get(), &Hub::onEventsCommitted,
+            Qt::DirectConnection);
+    if (m_pusher)
+        connect(m_bus.get(), &ClusterBus::eventsReady, &m_pusher->roomBroadcaster(),
+                &RoomBroadcaster::onEventsCommitted, Qt::DirectConnection);
+    announce(u"cluster node %1 on the PostgreSQL bus"_s.arg(nodeId));
+    return true;
+}
+
 void Server::stop()
 {
     if (m_stopping)
         return;
     m_stopping = true;
+    m_readiness->setDraining();
+    if (m_config.drainDelayMs > 0) {
+        qCInfo(lcServer) << "shutting down: reporting not ready for" << m_config.drainDelayMs
+                         << "ms before closing connections";
+        QTimer::singleShot(m_config.drainDelayMs, this, &Server::closeConnections);
+        return;
+    }
+    closeConnections();
+}
+
+void Server::closeConnections()
+{
     qCInfo(lcServer) << "shutting down: closing connections";
     if (m_listener)
         m_listener->close();
@@ -184,6 +252,8 @@ void Server::finishStop()
     // still have somewhere to land.
     if (m_store)
         m_store->stop();
+    if (m_bus)
+        m_bus->stop();
     joinSocketThreads();
     qCInfo(lcServer) << "stopped";
     emit stopped();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/ServerConfig.h"
+#include "store/DatabaseUrl.h"
 
 #include <QList>
 #include <QObject>
@@ -10,12 +11,14 @@
 
 namespace confab::server {
 
+class ClusterBus;
 class ConnectionLimiter;
 class Hub;
 class KdfPool;
 class Listener;
 class LoginThrottle;
 class PusherService;
+class Readiness;
 class SocketWorker;
 class Store;
 struct Services;
@@ -31,7 +34,8 @@ public:
     ~Server() override;
 
     bool start(QString *error);
-    // Stops accepting, closes every connection with 1001, commits what is queued, then emits
+    // Reports not ready on /readyz, waits drain_delay_ms for the load balancer to notice,
+    // stops accepting, closes every connection with 1001, commits what is queued, then emits
     // stopped().
     void stop();
 
@@ -39,10 +43,15 @@ signals:
     void stopped();
 
 private:
+    bool startBus(const DatabaseUrl &url, const QString &nodeId, QString *error);
+    void closeConnections();
     void finishStop();
     void joinSocketThreads();
 
     ServerConfig m_config;
+    std::unique_ptr<Readiness> m_readiness;
+    // Before the store: it announces the store's commits, so it goes only after the store.
+    std::unique_ptr<ClusterBus> m_bus;
     // Before the store: its webhook thread receives the store's replies, so it must be
     // destroyed only after the store has stopped.
     std::unique_ptr<PusherService> m_pusher;

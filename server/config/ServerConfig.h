@@ -24,6 +24,11 @@ struct ServerConfig
     // How socket threads wait for their connections: epoll, or Qt's own event dispatcher.
     enum class EventLoop { Epoll, Qt };
     EventLoop eventLoop = EventLoop::Epoll;
+    // Names this node among the nodes of a cluster (PostgreSQL only). Default: generated.
+    QString nodeId;
+    // After SIGTERM, /readyz answers 503 for this long before connections are closed, so a
+    // load balancer stops sending new clients here first.
+    int drainDelayMs = 0;
 
     // [limits]
     qsizetype maxTextBytes = 16 * 1024;

@@ -246,6 +246,8 @@ const std::vector<Setting> &allSettings()
         flag(kServer, "insecure_plain_ws"_L1, &C::insecurePlainWs),
         wholeNumber(kServer, "socket_threads"_L1, &C::socketThreads, 0, 64),
         eventLoop(kServer, "event_loop"_L1),
+        identifier(kServer, "node_id"_L1, &C::nodeId),
+        wholeNumber(kServer, "drain_delay_ms"_L1, &C::drainDelayMs, 0, 600'000),
 
         wholeNumber(kLimits, "max_text_bytes"_L1, &C::maxTextBytes, 1, 1024 * 1024),
         wholeNumber(kLimits, "max_frame_bytes"_L1, &C::maxFrameBytes, 1, 16 * 1024 * 1024),
@@ -317,6 +319,12 @@ constexpr ValueOption kValueOptions[] = {
     { "event-loop"_L1, "epoll|qt"_L1,
       "How socket threads wait for their connections: epoll, or Qt's own event dispatcher. "
       "Default: epoll."_L1 },
+    { "node-id"_L1, "NAME"_L1,
+      "This node's name in a cluster of confabd nodes on one PostgreSQL database. "
+      "Default: generated at start."_L1 },
+    { "drain-delay-ms"_L1, "MS"_L1,
+      "After SIGTERM, report not ready on /readyz for this long before closing connections. "
+      "Default: 0."_L1 },
 };
 constexpr auto kConfigOption = "config"_L1;
 constexpr auto kPlainOption = "insecure-plain-ws"_L1;
@@ -381,6 +389,7 @@ public:
 private:
     void checkFrameFitsText();
     void checkPusherAppComplete();
+    void checkClusterNeedsPostgres();
 
     ServerConfig m_config;
     QHash<QString, QString> m_origins; // key → where its value came from
@@ -504,11 +513,23 @@ void ConfigBuilder::checkPusherAppComplete()
                       u"some of them are missing"_s;
 }
 
+// Nodes of a cluster share one database server and talk through it; a SQLite file belongs
+// to one process, so asking for a node id there is asking for something that cannot work.
+void ConfigBuilder::checkClusterNeedsPostgres()
+{
+    if (m_config.nodeId.isEmpty() || m_config.databaseUrl.startsWith("postgresql://"_L1))
+        return;
+    m_problems << u"node_id (from %1) needs a postgresql:// database: a cluster of confabd nodes "
+                  u"shares one PostgreSQL database, and SQLite runs a single node"_s.arg(
+                      m_origins.value(u"node_id"_s));
+}
+
 ConfigParseResult ConfigBuilder::finish(const QString &workingDirectory)
 {
     if (m_problems.isEmpty()) {
         checkFrameFitsText();
         checkPusherAppComplete();
+        checkClusterNeedsPostgres();
     }
     if (!m_problems.isEmpty())
         return failure(m_problems);

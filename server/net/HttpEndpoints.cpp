@@ -1,5 +1,7 @@
 #include "HttpEndpoints.h"
 
+#include "health/Readiness.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -40,6 +42,8 @@ QByteArrayView HttpEndpoints::reasonPhrase(int status)
         return "Payload Too Large";
     case 500:
         return "Internal Server Error";
+    case 503:
+        return "Service Unavailable";
     }
     return status < 400 ? "OK" : status < 500 ? "Client Error" : "Server Error";
 }
@@ -54,8 +58,31 @@ QByteArray HttpEndpoints::errorResponse(int status, QByteArrayView reason, QByte
         QJsonDocument(QJsonObject { { "error"_L1, error } }).toJson(QJsonDocument::Compact));
 }
 
-QByteArray HttpEndpoints::respond(const HttpRequestHead &head)
+namespace {
+
+QByteArray readinessResponse(const Readiness &readiness)
 {
+    QJsonObject checks { { "database"_L1, readiness.databaseReachable() },
+                         { "draining"_L1, readiness.draining() } };
+    if (readiness.busRequired())
+        checks.insert("bus"_L1, readiness.busListening());
+    const bool ready = readiness.isReady();
+    const QJsonObject body { { "status"_L1, ready ? u"ready"_s : u"not_ready"_s },
+                             { "checks"_L1, checks } };
+    const int status = ready ? 200 : 503;
+    return HttpEndpoints::response(status, HttpEndpoints::reasonPhrase(status),
+                                   QJsonDocument(body).toJson(QJsonDocument::Compact));
+}
+
+} // namespace
+
+QByteArray HttpEndpoints::respond(const HttpRequestHead &head, const Readiness &readiness)
+{
+    if (head.path == "/readyz") {
+        if (head.method != "GET" && head.method != "HEAD")
+            return errorResponse(405, "Method Not Allowed", "method_not_allowed", "Use GET.");
+        return readinessResponse(readiness);
+    }
     if (head.path == "/healthz") {
         if (head.method != "GET" && head.method != "HEAD")
             return errorResponse(405, "Method Not Allowed", "method_not_allowed", "Use GET.");

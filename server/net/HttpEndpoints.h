@@ -9,12 +9,15 @@
 
 namespace confab::server {
 
+class Readiness;
+
 // The plain HTTP side of the server's one port: health checks now, more endpoints as they
-// come. Every answer closes the connection.
+// come. Every answer closes the connection. /healthz says the process answers; /readyz says
+// whether it should be given traffic (database reachable, bus listening, not shutting down).
 class HttpEndpoints
 {
 public:
-    static QByteArray respond(const HttpRequestHead &head);
+    static QByteArray respond(const HttpRequestHead &head, const Readiness &readiness);
     static QByteArray response(int status, QByteArrayView reason, const QByteArray &jsonBody,
                                const QList<std::pair<QByteArray, QByteArray>> &extraHeaders = {});
     static QByteArrayView reasonPhrase(int status);

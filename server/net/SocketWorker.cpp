@@ -113,7 +113,7 @@ void SocketWorker::inspectRequest(QTcpSocket *socket)
     }
     QByteArray answer;
     if (status == HttpRequestHead::Status::Complete)
-        answer = HttpEndpoints::respond(head);
+        answer = HttpEndpoints::respond(head, m_services.readiness);
     else if (status == HttpRequestHead::Status::Incomplete)
         answer = HttpEndpoints::errorResponse(431, "Request Header Fields Too Large", "too_large",
                                               "The request head is larger than 16 KiB.");

@@ -5,6 +5,7 @@ namespace confab::server {
 class Hub;
 class KdfPool;
 class LoginThrottle;
+class Readiness;
 class Store;
 struct ServerConfig;
 
@@ -16,6 +17,7 @@ struct Services
     KdfPool &kdf;
     LoginThrottle &loginThrottle;
     const ServerConfig &config;
+    const Readiness &readiness;
 };
 
 } // namespace confab::server

@@ -9,9 +9,10 @@ using namespace Qt::StringLiterals;
 
 Q_LOGGING_CATEGORY(lcStore, "confab.store")
 
-Database::Database(DatabaseUrl url, QString connectionName)
+Database::Database(DatabaseUrl url, QString connectionName, QString applicationName)
     : m_url(std::move(url))
     , m_connectionName(std::move(connectionName))
+    , m_applicationName(std::move(applicationName))
 { }
 
 Database::~Database()
@@ -37,7 +38,7 @@ bool Database::open(QString *error)
         m_db.setUserName(m_url.user);
         m_db.setPassword(m_url.password);
         m_db.setDatabaseName(m_url.database);
-        m_db.setConnectOptions(u"connect_timeout=10;application_name=confabd"_s);
+        m_db.setConnectOptions(u"connect_timeout=10;application_name=%1"_s.arg(m_applicationName));
     }
     if (!m_db.isValid()) {
         *error = u"The Qt SQL driver for %1 is not installed."_s.arg(m_db.driverName());

@@ -4,6 +4,7 @@
 
 #include <QHash>
 #include <QSqlDatabase>
+#include <QSqlDriver>
 #include <QSqlQuery>
 #include <QString>
 
@@ -17,7 +18,9 @@ namespace confab::server {
 class Database
 {
 public:
-    Database(DatabaseUrl url, QString connectionName);
+    // applicationName tells this connection apart in pg_stat_activity.
+    Database(DatabaseUrl url, QString connectionName,
+             QString applicationName = QStringLiteral("confabd"));
     ~Database();
     Database(const Database &) = delete;
     Database &operator=(const Database &) = delete;
@@ -39,12 +42,16 @@ public:
     bool commit();
     void rollback();
 
+    // For what QtSql offers beyond queries, such as PostgreSQL's notifications.
+    QSqlDriver *driver() const { return m_db.driver(); }
+
     bool lastFailed() const { return m_lastFailed; }
     QString lastError() const { return m_lastError; }
 
 private:
     DatabaseUrl m_url;
     QString m_connectionName;
+    QString m_applicationName;
     QSqlDatabase m_db;
     QHash<QString, QSqlQuery> m_statements;
     bool m_lastFailed = false;

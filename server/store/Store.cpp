@@ -14,6 +14,15 @@ Q_DECLARE_LOGGING_CATEGORY(lcStore)
 
 using namespace Qt::StringLiterals;
 
+namespace {
+
+bool isStoreFailure(const protocol::Outcome<CommittedEvent> &outcome)
+{
+    return !outcome && outcome.error().code == protocol::ErrorCode::InternalError;
+}
+
+} // namespace
+
 Store::Store(DatabaseUrl url, QObject *parent)
     : QObject(parent)
     , m_url(std::move(url))
@@ -28,7 +37,7 @@ Store::~Store()
 
 bool Store::start(QString *error)
 {
-    m_worker = new StoreWorker(this, m_url);
+    m_worker = new StoreWorker(this, m_url, m_announcer);
     m_worker->moveToThread(&m_thread);
     m_thread.start();
     bool opened = false;
@@ -68,32 +77,39 @@ void Store::append(PendingEvent event, const ReplyTarget &target, AppendDone don
         Qt::QueuedConnection);
 }
 
-StoreWorker::StoreWorker(Store *store, DatabaseUrl url)
+StoreWorker::StoreWorker(Store *store, DatabaseUrl url, std::shared_ptr<CommitAnnouncer> announcer)
     : m_store(store)
     , m_url(std::move(url))
+    , m_announcer(std::move(announcer))
 { }
 
 StoreWorker::~StoreWorker() = default;
 
 bool StoreWorker::open(QString *error)
 {
-    m_db = std::make_unique<Database>(m_url, u"confab-store"_s);
-    if (!m_db->open(error) || !Migrations::apply(*m_db, error)) {
-        m_db.reset();
+    if (!connectToDatabase(error) || !Migrations::apply(*m_db, error)) {
+        disconnectFromDatabase();
         return false;
     }
-    m_accounts = std::make_unique<AccountStore>(*m_db);
-    m_rooms = std::make_unique<RoomStore>(*m_db);
-    m_timeline = std::make_unique<TimelineStore>(*m_db, *m_rooms);
-    m_webhookJobs = std::make_unique<WebhookJobStore>(*m_db);
     qCInfo(lcStore) << "database ready:" << m_url.redacted();
     return true;
 }
 
-void StoreWorker::close()
+// The repositories are made even when the connection cannot be opened: their queries then
+// fail cleanly, as on a lost connection, until the next attempt succeeds.
+bool StoreWorker::connectToDatabase(QString *error)
 {
-    while (!m_pending.isEmpty())
-        commitPending();
+    m_db = std::make_unique<Database>(m_url, u"confab-store"_s);
+    const bool opened = m_db->open(error);
+    m_accounts = std::make_unique<AccountStore>(*m_db);
+    m_rooms = std::make_unique<RoomStore>(*m_db);
+    m_timeline = std::make_unique<TimelineStore>(*m_db, *m_rooms, m_announcer.get());
+    m_webhookJobs = std::make_unique<WebhookJobStore>(*m_db);
+    return opened;
+}
+
+void StoreWorker::disconnectFromDatabase()
+{
     m_webhookJobs.reset();
     m_timeline.reset();
     m_rooms.reset();
@@ -101,12 +117,69 @@ void StoreWorker::close()
     m_db.reset();
 }
 
+bool StoreWorker::reconnectIfLost()
+{
+    // A PostgreSQL connection does not come back by itself after the server restarted or
+    // ended it; SQLite has no connection to lose.
+    if (m_url.dialect != Dialect::Postgres || m_db->execOk(u"SELECT 1"_s))
+        return false;
+    qCWarning(lcStore) << "lost the database connection; connecting again";
+    disconnectFromDatabase();
+    QString error;
+    if (!connectToDatabase(&error)) {
+        qCWarning(lcStore).noquote() << error;
+        return false;
+    }
+    return true;
+}
+
+void StoreWorker::checkConnectionIfIdle()
+{
+    // Under load a lost connection shows in the next batch, which is then retried; after a
+    // quiet spell it is checked first, so that the request that wakes the store up (a sign-in,
+    // which is not retried) does not meet it.
+    if (m_lastUse.isValid() && m_lastUse.hasExpired(kIdleCheckMs))
+        reconnectIfLost();
+    m_lastUse.start();
+}
+
+void StoreWorker::retryAfterReconnect(const QList<PendingEvent> &events,
+                                      QList<protocol::Outcome<CommittedEvent>> &outcomes)
+{
+    QList<qsizetype> failed;
+    for (qsizetype i = 0; i < outcomes.size(); ++i) {
+        if (isStoreFailure(outcomes.at(i)))
+            failed.append(i);
+    }
+    if (failed.isEmpty() || !reconnectIfLost())
+        return;
+    // What failed for a lost connection was not stored: it is committed once more on the new
+    // connection, and its senders never see the failure.
+    QList<PendingEvent> again;
+    for (qsizetype i : std::as_const(failed))
+        again.append(events.at(i));
+    const auto retried = m_timeline->commit(again, QDateTime::currentMSecsSinceEpoch());
+    for (qsizetype i = 0; i < failed.size(); ++i)
+        outcomes[failed.at(i)] = retried.at(i);
+}
+
+void StoreWorker::close()
+{
+    while (!m_pending.isEmpty() && m_db)
+        commitPending();
+    disconnectFromDatabase();
+}
+
 void StoreWorker::run(const std::function<void(StoreContext &)> &job)
 {
     if (!m_db)
         return;
+    checkConnectionIfIdle();
     StoreContext context { *m_accounts, *m_rooms, *m_timeline, *m_webhookJobs };
     job(context);
+    // The job has answered already; the next one gets a working connection.
+    if (m_db->lastFailed())
+        reconnectIfLost();
 }
 
 void StoreWorker::append(PendingEvent event, ReplyTarget target, Store::AppendDone done)
@@ -134,7 +207,9 @@ void StoreWorker::commitPending()
     for (const auto &queued : batch)
         events.append(queued.event);
 
-    const auto outcomes = m_timeline->commit(events, QDateTime::currentMSecsSinceEpoch());
+    checkConnectionIfIdle();
+    auto outcomes = m_timeline->commit(events, QDateTime::currentMSecsSinceEpoch());
+    retryAfterReconnect(events, outcomes);
     QList<protocol::Event> committed;
     for (qsizetype i = 0; i < count; ++i) {
         const auto &outcome = outcomes.at(i);

@@ -14,6 +14,7 @@
 
 namespace confab::server {
 
+class CommitAnnouncer;
 class Database;
 class StoreWorker;
 
@@ -37,6 +38,9 @@ class Store : public QObject
 public:
     explicit Store(DatabaseUrl url, QObject *parent = nullptr);
     ~Store() override;
+
+    // Set before start(): told of every batch inside its transaction.
+    void setAnnouncer(std::shared_ptr<CommitAnnouncer> announcer) { m_announcer = announcer; }
 
     // Opens the database and migrates the schema; blocks until done.
     bool start(QString *error);
@@ -66,6 +70,7 @@ private:
     void run(std::function<void(StoreContext &)> job);
 
     DatabaseUrl m_url;
+    std::shared_ptr<CommitAnnouncer> m_announcer;
     QThread m_thread;
     StoreWorker *m_worker = nullptr;
 };

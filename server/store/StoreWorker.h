@@ -2,6 +2,7 @@
 
 #include "Store.h"
 
+#include <QElapsedTimer>
 #include <QList>
 #include <QObject>
 
@@ -16,8 +17,9 @@ class StoreWorker : public QObject
 
 public:
     static constexpr qsizetype kMaxBatch = 256;
+    static constexpr qint64 kIdleCheckMs = 1000;
 
-    StoreWorker(Store *store, DatabaseUrl url);
+    StoreWorker(Store *store, DatabaseUrl url, std::shared_ptr<CommitAnnouncer> announcer);
     ~StoreWorker() override;
 
     bool open(QString *error);
@@ -26,6 +28,13 @@ public:
     void append(PendingEvent event, ReplyTarget target, Store::AppendDone done);
 
 private:
+    bool connectToDatabase(QString *error);
+    void disconnectFromDatabase();
+    // Connects again when the connection turns out to be lost; true when it did.
+    bool reconnectIfLost();
+    void checkConnectionIfIdle();
+    void retryAfterReconnect(const QList<PendingEvent> &events,
+                             QList<protocol::Outcome<CommittedEvent>> &outcomes);
     void commitPending();
 
     struct Queued
@@ -37,6 +46,7 @@ private:
 
     Store *m_store;
     DatabaseUrl m_url;
+    std::shared_ptr<CommitAnnouncer> m_announcer;
     std::unique_ptr<Database> m_db;
     std::unique_ptr<AccountStore> m_accounts;
     std::unique_ptr<RoomStore> m_rooms;
@@ -44,6 +54,7 @@ private:
     std::unique_ptr<WebhookJobStore> m_webhookJobs;
     QList<Queued> m_pending;
     bool m_commitScheduled = false;
+    QElapsedTimer m_lastUse;
 };
 
 } // namespace confab::server

@@ -1,5 +1,6 @@
 #include "TimelineStore.h"
 
+#include "CommitAnnouncer.h"
 #include "Database.h"
 #include "EventRows.h"
 #include "RoomStore.h"
@@ -103,7 +104,7 @@ QList<Outcome<CommittedEvent>> TimelineStore::commit(const QList<PendingEvent> &
             failed = !appendMessages(std::span(batch).subspan(i, end - i), now, outcomes);
             i = end;
         }
-        if (!failed && transaction.commit())
+        if (!failed && announce(outcomes) && transaction.commit())
             return outcomes;
     }
     // The batch failed as a whole (a PostgreSQL transaction is lost after any error): retry
@@ -113,11 +114,39 @@ QList<Outcome<CommittedEvent>> TimelineStore::commit(const QList<PendingEvent> &
         Transaction transaction(m_db);
         auto outcome
             = transaction.isOpen() ? append(pending, now) : Outcome<CommittedEvent>(storeFailure());
-        if (outcome && !transaction.commit())
+        if (outcome && !(announce({ outcome }) && transaction.commit()))
             outcome = storeFailure();
         outcomes.append(std::move(outcome));
     }
     return outcomes;
+}
+
+bool TimelineStore::announce(const QList<Outcome<CommittedEvent>> &outcomes)
+{
+    if (!m_announcer)
+        return true;
+    QList<protocol::Event> events;
+    for (const auto &outcome : outcomes) {
+        if (outcome && !outcome->duplicate)
+            events.append(outcome->event);
+    }
+    return events.isEmpty() || m_announcer->announce(m_db, events);
+}
+
+std::optional<QList<protocol::Event>> TimelineStore::range(qint64 roomId, qint64 afterSeq,
+                                                           qint64 upToSeq)
+{
+    auto &query = m_db.exec(u"SELECT "_s + kEventColumns
+                                + u" WHERE e.room_id = ? AND e.seq > ? AND e.seq <= ?"
+                                  " ORDER BY e.seq"_s,
+                            { roomId, afterSeq, upToSeq });
+    if (m_db.lastFailed())
+        return std::nullopt;
+    QList<protocol::Event> events;
+    while (query.next())
+        events.append(eventFromRow(Row(query)));
+    query.finish();
+    return events;
 }
 
 Outcome<CommittedEvent> TimelineStore::append(const PendingEvent &pending, qint64 now)

@@ -9,6 +9,7 @@
 
 namespace confab::server {
 
+class CommitAnnouncer;
 class Database;
 class RoomStore;
 
@@ -48,9 +49,10 @@ struct RoomBackfill
 class TimelineStore
 {
 public:
-    TimelineStore(Database &db, RoomStore &rooms)
+    TimelineStore(Database &db, RoomStore &rooms, CommitAnnouncer *announcer = nullptr)
         : m_db(db)
         , m_rooms(rooms)
+        , m_announcer(announcer)
     { }
 
     // Appends a batch in one transaction (group commit). Each event gets its own outcome:
@@ -62,7 +64,12 @@ public:
     protocol::Outcome<QList<RoomBackfill>>
     sync(qint64 userId, const QList<std::pair<qint64, qint64>> &since, int limit);
 
+    // Every event of a room with afterSeq < seq <= upToSeq, oldest first, without a
+    // membership check: for the server's own fan-out, not for users.
+    std::optional<QList<protocol::Event>> range(qint64 roomId, qint64 afterSeq, qint64 upToSeq);
+
 private:
+    bool announce(const QList<protocol::Outcome<CommittedEvent>> &outcomes);
     protocol::Outcome<CommittedEvent> append(const PendingEvent &pending, qint64 now);
     bool appendMessages(std::span<const PendingEvent> run, qint64 now,
                         QList<protocol::Outcome<CommittedEvent>> &outcomes);
@@ -73,6 +80,7 @@ private:
 
     Database &m_db;
     RoomStore &m_rooms;
+    CommitAnnouncer *m_announcer;
 };
 
 } // namespace confab::server

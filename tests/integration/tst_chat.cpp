@@ -76,6 +76,7 @@ private slots:
     void cleanupTestCase();
 
     void healthzAnswersOk();
+    void readyzAnswersReady();
     void printedFingerprintIsTheCertificates();
     void helloAnnouncesServerAndLimits();
     void twoUsersChatInARoom();
@@ -181,6 +182,20 @@ void tst_Chat::healthzAnswersOk()
     QVERIFY2(document.isObject(),
              ("/healthz body is not a JSON object: " + response.body).constData());
     QCOMPARE(document.object().value("status"_L1).toString(), u"ok"_s);
+}
+
+void tst_Chat::readyzAnswersReady()
+{
+    const HttpResponse response = httpsGet(*m_server, u"/readyz"_s);
+    QVERIFY2(response.status != 0, qPrintable(response.error));
+    QCOMPARE(response.status, 200);
+    const auto document = QJsonDocument::fromJson(response.body);
+    QVERIFY2(document.isObject(),
+             ("/readyz body is not a JSON object: " + response.body).constData());
+    QCOMPARE(document.object().value("status"_L1).toString(), u"ready"_s);
+    const QJsonObject checks = document.object().value("checks"_L1).toObject();
+    QCOMPARE(checks.value("database"_L1), QJsonValue(true));
+    QCOMPARE(checks.value("draining"_L1), QJsonValue(false));
 }
 
 void tst_Chat::printedFingerprintIsTheCertificates()

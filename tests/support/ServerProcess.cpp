@@ -82,6 +82,36 @@ bool ServerProcess::isRunning() const
     return m_process && m_process->state() != QProcess::NotRunning;
 }
 
+bool ServerProcess::joinClusterOf(const ServerProcess &first)
+{
+    if (!first.m_database || first.m_certificate.isNull())
+        return fail(u"The first node of the cluster has not started yet."_s);
+    if (first.m_database->backend() != TestDatabase::Backend::Postgres)
+        return fail(u"A cluster needs PostgreSQL; this run uses %1."_s.arg(first.backendName()));
+    if (!m_root.isValid())
+        return fail(u"Cannot create a temporary directory: %1"_s.arg(m_root.errorString()));
+    const QDir ownTls(QDir(dataDir()).absoluteFilePath(u"tls"_s));
+    if (!QDir().mkpath(ownTls.path()))
+        return fail(u"Cannot create %1."_s.arg(ownTls.path()));
+    const QDir firstTls(QDir(first.dataDir()).absoluteFilePath(u"tls"_s));
+    for (const QString &name : { u"cert.pem"_s, u"key.pem"_s }) {
+        QFile::remove(ownTls.absoluteFilePath(name));
+        if (!QFile::copy(firstTls.absoluteFilePath(name), ownTls.absoluteFilePath(name)))
+            return fail(
+                u"Cannot copy %1 to %2."_s.arg(firstTls.absoluteFilePath(name), ownTls.path()));
+    }
+    m_database = first.m_database;
+    return true;
+}
+
+void ServerProcess::terminate()
+{
+    if (!isRunning())
+        return;
+    m_exitExpected = true;
+    m_process->terminate();
+}
+
 bool ServerProcess::fail(const QString &message)
 {
     // Qt Test cuts failure messages at about a kilobyte; a sanitizer report or a log tail is
@@ -116,7 +146,7 @@ bool ServerProcess::start()
 
     if (!m_database) {
         QString error;
-        m_database = TestDatabase::create(dataDir(), &error);
+        m_database = std::shared_ptr<TestDatabase>(TestDatabase::create(dataDir(), &error));
         if (!m_database)
             return fail(error);
     }

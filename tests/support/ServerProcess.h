@@ -36,8 +36,15 @@ public:
     // from here: tests call stop() themselves and verify it.
     ~ServerProcess() override;
 
+    // Makes this server another node of first's cluster: the same database and the same TLS
+    // identity, as nodes behind one load balancer have. Call before start(), after first
+    // started.
+    bool joinClusterOf(const ServerProcess &first);
+
     // Starts confabd and waits until it announces that it listens.
     bool start();
+    // SIGTERM without waiting for the exit; stop() then waits for it.
+    void terminate();
     // SIGTERM; succeeds when confabd exits with code 0 in time and reported no sanitizer error.
     bool stop();
     // SIGKILL, as in a power cut.
@@ -79,7 +86,7 @@ private:
     QString m_config;
     QStringList m_extraArguments;
     QTemporaryDir m_root;
-    std::unique_ptr<TestDatabase> m_database;
+    std::shared_ptr<TestDatabase> m_database;
     std::unique_ptr<QProcess> m_process;
 
     QByteArray m_stdout;

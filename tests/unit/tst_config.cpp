@@ -69,6 +69,8 @@ private slots:
     void everyProblemIsReported();
     void listenEndpointRoundTrips();
     void exampleConfigMatchesTheDefaults();
+    void clusterSettings();
+    void nodeIdNeedsPostgres();
 
 private:
     QString writeConfig(const QString &text, const QString &name = u"confabd.conf"_s);
@@ -727,6 +729,7 @@ void TestConfig::exampleConfigMatchesTheDefaults()
                            u"insecure_plain_ws"_s,
                            u"socket_threads"_s,
                            u"event_loop"_s,
+                           u"drain_delay_ms"_s,
                            u"max_text_bytes"_s,
                            u"max_frame_bytes"_s,
                            u"requests_per_second"_s,
@@ -754,6 +757,37 @@ void TestConfig::exampleConfigMatchesTheDefaults()
     const ConfigParseResult fromDefaults = parse({});
     QVERIFY(fromDefaults.config);
     QVERIFY(*fromExample.config == *fromDefaults.config);
+}
+
+void TestConfig::clusterSettings()
+{
+    const ConfigParseResult result
+        = parse({ u"--database"_s, u"postgresql://confab:secret@db:5432/confab"_s, u"--node-id"_s,
+                  u"confab-2"_s, u"--drain-delay-ms"_s, u"5000"_s });
+    QVERIFY2(result.config, qPrintable(result.message));
+    QCOMPARE(result.config->nodeId, u"confab-2"_s);
+    QCOMPARE(result.config->drainDelayMs, 5000);
+
+    const ConfigParseResult defaults = parse({});
+    QVERIFY(defaults.config);
+    QVERIFY(defaults.config->nodeId.isEmpty());
+    QCOMPARE(defaults.config->drainDelayMs, 0);
+}
+
+void TestConfig::nodeIdNeedsPostgres()
+{
+    for (const QStringList &arguments :
+         { QStringList { u"--node-id"_s, u"confab-1"_s },
+           QStringList { u"--node-id"_s, u"confab-1"_s, u"--database"_s, u"sqlite:chat.db"_s } }) {
+        const ConfigParseResult result = parse(arguments);
+        QVERIFY(!result.config);
+        QCOMPARE(result.exitCode, 2);
+        QVERIFY2(
+            result.message.contains("node_id (from --node-id) needs a postgresql:// database"_L1),
+            qPrintable(result.message));
+        QVERIFY2(result.message.contains("SQLite runs a single node"_L1),
+                 qPrintable(result.message));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestConfig)

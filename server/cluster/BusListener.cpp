@@ -1,0 +1,164 @@
+#include "BusListener.h"
+
+#include "BusChannel.h"
+#include "BusPayload.h"
+#include "ClusterBus.h"
+#include "health/Readiness.h"
+#include "store/Database.h"
+#include "store/RoomStore.h"
+#include "store/TimelineStore.h"
+
+#include <QLoggingCategory>
+#include <QSqlError>
+
+namespace confab::server {
+
+Q_LOGGING_CATEGORY(lcCluster, "confab.cluster")
+
+using namespace Qt::StringLiterals;
+
+BusListener::BusListener(ClusterBus *bus, DatabaseUrl url, QString nodeId, Readiness &readiness)
+    : m_bus(bus)
+    , m_url(std::move(url))
+    , m_nodeId(std::move(nodeId))
+    , m_readiness(readiness)
+    , m_sequencer([this](qint64 room, qint64 after, qint64 upTo) {
+        return m_timeline ? m_timeline->range(room, after, upTo)
+                          : std::optional<QList<protocol::Event>>();
+    })
+    , m_healthTimer(this)
+{
+    m_healthTimer.setInterval(kHealthCheckMs);
+    connect(&m_healthTimer, &QTimer::timeout, this, &BusListener::checkHealth);
+}
+
+BusListener::~BusListener() = default;
+
+bool BusListener::open(QString *error)
+{
+    if (!connectAndListen(error))
+        return false;
+    // Everything committed before this point is history that clients fetch by sync; from
+    // here on each room is delivered without gaps.
+    auto &query = m_db->exec(u"SELECT id, last_seq FROM rooms"_s);
+    if (m_db->lastFailed()) {
+        *error = u"Cannot read the rooms: %1"_s.arg(m_db->lastError());
+        return false;
+    }
+    while (query.next())
+        m_sequencer.setDelivered(Row(query).i64(0), Row(query).i64(1));
+    query.finish();
+    m_healthTimer.start();
+    qCInfo(lcCluster).noquote() << "node" << m_nodeId << "listening on channel" << kBusChannel;
+    return true;
+}
+
+void BusListener::close()
+{
+    m_healthTimer.stop();
+    disconnectFromDatabase();
+}
+
+bool BusListener::connectAndListen(QString *error)
+{
+    m_db = std::make_unique<Database>(m_url, u"confab-bus"_s, kBusApplicationName);
+    if (!m_db->open(error)) {
+        disconnectFromDatabase();
+        return false;
+    }
+    QSqlDriver *driver = m_db->driver();
+    connect(driver, &QSqlDriver::notification, this, &BusListener::onNotification);
+    if (!driver->subscribeToNotification(kBusChannel)) {
+        *error = u"Cannot LISTEN on %1: %2"_s.arg(kBusChannel, driver->lastError().text());
+        disconnectFromDatabase();
+        return false;
+    }
+    m_rooms = std::make_unique<RoomStore>(*m_db);
+    m_timeline = std::make_unique<TimelineStore>(*m_db, *m_rooms);
+    m_listening = true;
+    m_readiness.setBusListening(true);
+    m_readiness.setDatabaseReachable(true);
+    return true;
+}
+
+void BusListener::disconnectFromDatabase()
+{
+    m_listening = false;
+    m_readiness.setBusListening(false);
+    m_timeline.reset();
+    m_rooms.reset();
+    m_db.reset();
+}
+
+void BusListener::addLocalEvents(const QList<protocol::Event> &events)
+{
+    publish(m_sequencer.accept(events));
+}
+
+void BusListener::onNotification(const QString &name, QSqlDriver::NotificationSource,
+                                 const QVariant &payload)
+{
+    if (name != kBusChannel)
+        return;
+    const auto message = BusPayload::decode(payload.toString());
+    if (!message) {
+        qCWarning(lcCluster) << "ignoring a malformed notification on" << name;
+        return;
+    }
+    // This node's own commits arrive directly, sooner than their notification.
+    if (message->node == m_nodeId)
+        return;
+    QList<protocol::Event> ready = m_sequencer.accept(message->events);
+    for (const SeqRange &range : message->ranges)
+        ready += m_sequencer.catchUp(range.room, range.last);
+    publish(ready);
+}
+
+void BusListener::checkHealth()
+{
+    if (m_listening) {
+        if (m_db->execOk(u"SELECT 1"_s)) {
+            if (m_sequencer.waitingCount() > 0)
+                publish(m_sequencer.retry());
+            return;
+        }
+        qCWarning(lcCluster) << "lost the bus connection:" << m_db->lastError();
+        m_readiness.setDatabaseReachable(false);
+        disconnectFromDatabase();
+    }
+    QString error;
+    if (!connectAndListen(&error)) {
+        m_readiness.setDatabaseReachable(false);
+        return;
+    }
+    if (!resync()) {
+        disconnectFromDatabase();
+        return;
+    }
+    qCInfo(lcCluster) << "bus connection restored; rooms resynchronised";
+}
+
+bool BusListener::resync()
+{
+    auto &query = m_db->exec(u"SELECT id, last_seq FROM rooms"_s);
+    if (m_db->lastFailed())
+        return false;
+    QList<std::pair<qint64, qint64>> rooms;
+    while (query.next())
+        rooms.append({ Row(query).i64(0), Row(query).i64(1) });
+    query.finish();
+    QList<protocol::Event> ready;
+    for (const auto &[room, lastSeq] : std::as_const(rooms))
+        ready += m_sequencer.catchUp(room, lastSeq);
+    ready += m_sequencer.retry();
+    publish(ready);
+    return true;
+}
+
+void BusListener::publish(const QList<protocol::Event> &events)
+{
+    if (!events.isEmpty())
+        emit m_bus->eventsReady(events);
+}
+
+} // namespace confab::server

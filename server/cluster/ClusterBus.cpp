@@ -1,0 +1,55 @@
+#include "ClusterBus.h"
+
+#include "BusListener.h"
+
+namespace confab::server {
+
+using namespace Qt::StringLiterals;
+
+ClusterBus::ClusterBus(DatabaseUrl url, QString nodeId, Readiness &readiness, QObject *parent)
+    : QObject(parent)
+    , m_url(std::move(url))
+    , m_nodeId(std::move(nodeId))
+    , m_readiness(readiness)
+{
+    m_thread.setObjectName(u"bus"_s);
+}
+
+ClusterBus::~ClusterBus()
+{
+    stop();
+}
+
+bool ClusterBus::start(QString *error)
+{
+    m_listener = new BusListener(this, m_url, m_nodeId, m_readiness);
+    m_listener->moveToThread(&m_thread);
+    m_thread.start();
+    bool opened = false;
+    QMetaObject::invokeMethod(
+        m_listener, [&] { opened = m_listener->open(error); }, Qt::BlockingQueuedConnection);
+    if (!opened)
+        stop();
+    return opened;
+}
+
+void ClusterBus::stop()
+{
+    if (!m_listener)
+        return;
+    QMetaObject::invokeMethod(
+        m_listener, [this] { m_listener->close(); }, Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+    delete m_listener;
+    m_listener = nullptr;
+}
+
+void ClusterBus::addLocalEvents(const QList<protocol::Event> &events)
+{
+    QMetaObject::invokeMethod(
+        m_listener, [listener = m_listener, events] { listener->addLocalEvents(events); },
+        Qt::QueuedConnection);
+}
+
+} // namespace confab::server
