@@ -21,9 +21,6 @@ struct ServerConfig
     QString tlsKeyFile; // Default: "<data_dir>/tls/key.pem", generated when missing.
     bool insecurePlainWs = false;
     int socketThreads = 0; // 0: one per core, at most 4.
-    // How socket threads wait for their connections: epoll, or Qt's own event dispatcher.
-    enum class EventLoop { Epoll, Qt };
-    EventLoop eventLoop = EventLoop::Epoll;
 
     // [limits]
     qsizetype maxTextBytes = 16 * 1024;
