@@ -159,8 +159,8 @@ QString markdownSection(const QJsonObject &run)
                   QString::number(sizes.value("fanout_s"_L1).toInt()));
         md += u"| server | accepted/s | deliveries/s | latency p50 ms | p95 | p99 | max | "
               "gen. send lag p99 ms | lost | server CPU s (cores) | peak RSS MiB | gen. cores | "
-              "errors | load avg |\n"_s;
-        md += u"|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"_s;
+              "server CPU µs per delivery, traffic only | errors | load avg |\n"_s;
+        md += u"|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"_s;
         for (const auto &r : list) {
             const auto m = r.value("messages"_L1).toObject();
             const auto d = r.value("deliveries"_L1).toObject();
@@ -171,7 +171,12 @@ QString markdownSection(const QJsonObject &run)
                 ms(m.value("send_lag"_L1).toObject(), "p99_ms"_L1),
                 QString::number(d.value("lost"_L1).toInteger()
                                 + m.value("unanswered"_L1).toInteger()));
-            md += serverCells(r) + u" | "_s + errorsCell(r.value("errors"_L1).toObject()) + u" | "_s
+            const auto traffic = r.value("traffic"_L1).toObject();
+            md += serverCells(r) + u" | "_s
+                + (traffic.isEmpty()
+                       ? u"–"_s
+                       : number(traffic.value("server_cpu_us_per_delivery"_L1).toDouble(), 1))
+                + u" | "_s + errorsCell(r.value("errors"_L1).toObject()) + u" | "_s
                 + r.value("load_average_start"_L1).toString() + u" |\n"_s;
         }
         md += u"\n"_s;
@@ -287,6 +292,9 @@ QString markdownSection(const QJsonObject &run)
               "delivery p99 ms (lower is better)",
               { u"deliveries"_s, u"latency"_s, u"p99_ms"_s } },
             { "fanout", "server CPU s (lower is better)", { u"server"_s, u"cpu_s"_s } },
+            { "fanout",
+              "server CPU µs per delivery, traffic only (lower is better)",
+              { u"traffic"_s, u"server_cpu_us_per_delivery"_s } },
             { "fanout", "server peak RSS (lower is better)", { u"server"_s, u"rss_peak_mib"_s } },
             { "ingest", "accepted/s (higher is better)", { u"messages"_s, u"accepted_per_s"_s } },
             { "ingest",

@@ -216,6 +216,10 @@ void fanout(Run &run)
                 run.sizes.textBytes);
     fleet.open({}, run.sizes.handshakesInFlight);
     fleet.waitOpened(openTimeoutMs(population.users));
+    // The set-up (thousands of TLS handshakes) costs more CPU than many seconds of traffic, so
+    // the cost per delivery is taken from the traffic alone.
+    const auto serverBefore = run.server->now();
+    const auto generatorBefore = run.self->now();
 
     // Open loop: message k is due at start + k / rate whatever happened to earlier ones, and
     // carries that due time, so that queueing anywhere shows up in the latency.
@@ -263,6 +267,9 @@ void fanout(Run &run)
               kDrainTimeoutMs);
     pollUntil([&] { return fleet.deliveredCount >= fleet.expectedCount; }, kDrainTimeoutMs);
     const double deliverySeconds = double(fleet.lastDeliveryNs - start) / 1e9;
+    const double serverTrafficCpu = run.server->now().cpuSeconds - serverBefore.cpuSeconds;
+    const double generatorTrafficCpu = run.self->now().cpuSeconds - generatorBefore.cpuSeconds;
+    const double trafficSeconds = double(nowNs() - start) / 1e9;
     auto totals = fleet.collect();
 
     const qint64 lost = fleet.expectedCount - fleet.deliveredCount;
@@ -288,6 +295,17 @@ void fanout(Run &run)
             { "duplicates"_L1, totals.duplicates },
             { "per_s"_L1, round2(double(fleet.deliveredCount) / std::max(deliverySeconds, 1e-3)) },
             { "latency"_L1, totals.delivery.summary() } });
+    run.result.insert(
+        "traffic"_L1,
+        QJsonObject {
+            { "wall_s"_L1, round2(trafficSeconds) },
+            { "server_cpu_s"_L1, round2(serverTrafficCpu) },
+            { "server_cpu_cores"_L1, round2(serverTrafficCpu / std::max(trafficSeconds, 1e-3)) },
+            { "server_cpu_us_per_delivery"_L1,
+              round2(serverTrafficCpu * 1e6 / double(std::max<qint64>(fleet.deliveredCount, 1))) },
+            { "generator_cpu_s"_L1, round2(generatorTrafficCpu) },
+            { "generator_cpu_cores"_L1,
+              round2(generatorTrafficCpu / std::max(trafficSeconds, 1e-3)) } });
     run.checkFleet(fleet, totals, population.users);
     if (skipped > 0)
         run.problem(

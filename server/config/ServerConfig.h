@@ -21,9 +21,6 @@ struct ServerConfig
     QString tlsKeyFile; // Default: "<data_dir>/tls/key.pem", generated when missing.
     bool insecurePlainWs = false;
     int socketThreads = 0; // 0: one per core, at most 4.
-    // How socket threads wait for their connections: epoll, or Qt's own event dispatcher.
-    enum class EventLoop { Epoll, Qt };
-    EventLoop eventLoop = EventLoop::Epoll;
     // Names this node among the nodes of a cluster (PostgreSQL only). Default: generated.
     QString nodeId;
     // After SIGTERM, /readyz answers 503 for this long before connections are closed, so a

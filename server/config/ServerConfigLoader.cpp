@@ -91,20 +91,6 @@ Setting flag(QLatin1StringView section, QLatin1StringView key, bool ServerConfig
             } };
 }
 
-Setting eventLoop(QLatin1StringView section, QLatin1StringView key)
-{
-    return { section, key, [](ServerConfig &config, const QString &text) -> Problem {
-                const QString word = text.trimmed().toLower();
-                if (word == "epoll"_L1)
-                    config.eventLoop = ServerConfig::EventLoop::Epoll;
-                else if (word == "qt"_L1)
-                    config.eventLoop = ServerConfig::EventLoop::Qt;
-                else
-                    return u"must be epoll or qt, not \"%1\""_s.arg(text);
-                return std::nullopt;
-            } };
-}
-
 // Paths are kept as given here and made absolute once the data directory is known.
 Setting path(QLatin1StringView section, QLatin1StringView key, QString ServerConfig::*field)
 {
@@ -245,7 +231,6 @@ const std::vector<Setting> &allSettings()
         path(kServer, "tls_key"_L1, &C::tlsKeyFile),
         flag(kServer, "insecure_plain_ws"_L1, &C::insecurePlainWs),
         wholeNumber(kServer, "socket_threads"_L1, &C::socketThreads, 0, 64),
-        eventLoop(kServer, "event_loop"_L1),
         identifier(kServer, "node_id"_L1, &C::nodeId),
         wholeNumber(kServer, "drain_delay_ms"_L1, &C::drainDelayMs, 0, 600'000),
 
@@ -316,9 +301,6 @@ constexpr ValueOption kValueOptions[] = {
       "TLS private key (PEM), generated when missing. Default: <data dir>/tls/key.pem."_L1 },
     { "socket-threads"_L1, "N"_L1,
       "Threads serving connections. Default: 0, one per core, at most 4."_L1 },
-    { "event-loop"_L1, "epoll|qt"_L1,
-      "How socket threads wait for their connections: epoll, or Qt's own event dispatcher. "
-      "Default: epoll."_L1 },
     { "node-id"_L1, "NAME"_L1,
       "This node's name in a cluster of confabd nodes on one PostgreSQL database. "
       "Default: generated at start."_L1 },
