@@ -133,7 +133,8 @@ private:
 void tst_Cluster::initTestCase()
 {
     if (qEnvironmentVariable("CONFAB_TEST_BACKEND") != "postgres"_L1)
-        QSKIP("A cluster shares one PostgreSQL database; this run uses SQLite.");
+        QFAIL("A cluster shares one PostgreSQL database: run with CONFAB_TEST_BACKEND=postgres "
+              "(ctest does) and CONFAB_TEST_POSTGRES_URL.");
     for (int i = 0; i < kNodes; ++i) {
         auto node = std::make_shared<ServerProcess>(
             kConfig, QStringList { u"--node-id"_s, u"node%1"_s.arg(i + 1) });
