@@ -50,11 +50,6 @@ quint16 freePort()
     return probe.serverPort();
 }
 
-qint64 roomIdOf(const test::Reply &reply)
-{
-    return reply.result().value("room"_L1).toObject().value("id"_L1).toInteger();
-}
-
 } // namespace
 
 #define SCREENSHOT(name)                                                                           \
@@ -116,14 +111,14 @@ void tst_ClientEndToEnd::initTestCase()
     const test::Reply general = m_bob->request(
         op::CreateRoom, { { "name"_L1, u"general"_s }, { "topic"_L1, u"Company-wide chat"_s } });
     CONFAB_VERIFY_OK(general);
-    m_general = roomIdOf(general);
+    m_general = general.roomId();
     for (const auto &text :
          { u"Good morning, everyone!"_s, u"The release notes are in the shared folder."_s,
            u"Lunch at 12:30?"_s })
         CONFAB_VERIFY_OK(m_bob->send(m_general, text));
     const test::Reply random = m_bob->request(op::CreateRoom, { { "name"_L1, u"random"_s } });
     CONFAB_VERIFY_OK(random);
-    m_random = roomIdOf(random);
+    m_random = random.roomId();
     CONFAB_VERIFY_OK(m_bob->send(m_random, u"Anyone seen my keys?"_s));
 
     m_harness = std::make_unique<test::ClientHarness>(m_dataDir.path());
@@ -375,7 +370,7 @@ void tst_ClientEndToEnd::readingALongRoomFromItsFirstMessage()
     const test::Reply created = m_bob->request(
         op::CreateRoom, { { "name"_L1, u"archive"_s }, { "topic"_L1, u"A thousand messages"_s } });
     CONFAB_VERIFY_OK(created);
-    const qint64 room = roomIdOf(created);
+    const qint64 room = created.roomId();
     QList<QJsonValue> ids;
     for (int i = 1; i <= kLongRoomMessages; ++i)
         ids.append(

@@ -32,18 +32,6 @@ const QString kConfig = u"[limits]\nrequests_per_second=100000\nrequest_burst=10
                         u"[security]\nscrypt_log2_n=14\n"_s;
 constexpr int kNodes = 3;
 
-qint64 roomIdOf(const Reply &reply)
-{
-    return reply.result().value("room"_L1).toObject().value("id"_L1).toInteger();
-}
-
-TestClient::PushFilter eventAt(qint64 room, qint64 seq)
-{
-    return [room, seq](const QJsonObject &data) {
-        return data.value("room"_L1).toInteger() == room && data.value("seq"_L1).toInteger() == seq;
-    };
-}
-
 // The events of one room as one client receives them, kept across waits.
 class RoomFeed
 {
@@ -199,7 +187,7 @@ qint64 tst_Cluster::sharedRoom(TestClient &owner, const QList<TestClient *> &mem
     [&] { CONFAB_VERIFY_OK(created); }();
     if (QTest::currentTestFailed())
         return 0;
-    const qint64 room = roomIdOf(created);
+    const qint64 room = created.roomId();
     for (TestClient *member : members) {
         const Reply joined = member->request(op::Join, { { "room"_L1, room } });
         [&] { CONFAB_VERIFY_OK(joined); }();
@@ -306,17 +294,17 @@ void tst_Cluster::editsAndDeletesReachOtherNodes()
     QVERIFY(room > 0);
 
     CONFAB_VERIFY_OK(alice->send(room, u"teh typo"_s));
-    QVERIFY(bob->waitForPush(push::Event, eventAt(room, 1)));
+    QVERIFY(bob->waitForPush(push::Event, TestClient::eventAt(room, 1)));
     CONFAB_VERIFY_OK(alice->request(
         op::Edit, { { "room"_L1, room }, { "seq"_L1, 1 }, { "text"_L1, u"the typo"_s } }));
-    const auto edit = bob->waitForPush(push::Event, eventAt(room, 2));
+    const auto edit = bob->waitForPush(push::Event, TestClient::eventAt(room, 2));
     QVERIFY2(edit, "the edit did not reach the other node's member");
     QCOMPARE(edit->value("kind"_L1).toString(), u"edit"_s);
     QCOMPARE(edit->value("target_seq"_L1).toInteger(), 1);
     QCOMPARE(edit->value("text"_L1).toString(), u"the typo"_s);
 
     CONFAB_VERIFY_OK(alice->request(op::Delete, { { "room"_L1, room }, { "seq"_L1, 1 } }));
-    const auto deletion = bob->waitForPush(push::Event, eventAt(room, 3));
+    const auto deletion = bob->waitForPush(push::Event, TestClient::eventAt(room, 3));
     QVERIFY2(deletion, "the deletion did not reach the other node's member");
     QCOMPARE(deletion->value("kind"_L1).toString(), u"delete"_s);
     QCOMPARE(deletion->value("target_seq"_L1).toInteger(), 1);

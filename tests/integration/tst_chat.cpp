@@ -27,21 +27,9 @@ namespace {
 
 const QString kPassword = u"correct horse battery staple"_s;
 
-qint64 roomIdOf(const Reply &reply)
-{
-    return reply.result().value("room"_L1).toObject().value("id"_L1).toInteger();
-}
-
 TestClient::PushFilter inRoom(qint64 room)
 {
     return [room](const QJsonObject &data) { return data.value("room"_L1).toInteger() == room; };
-}
-
-TestClient::PushFilter eventAt(qint64 room, qint64 seq)
-{
-    return [room, seq](const QJsonObject &data) {
-        return data.value("room"_L1).toInteger() == room && data.value("seq"_L1).toInteger() == seq;
-    };
 }
 
 QJsonObject entryFor(const QJsonArray &rooms, qint64 room)
@@ -159,7 +147,7 @@ qint64 tst_Chat::createRoom(TestClient &owner, const QString &name, QLatin1Strin
         QCOMPARE(room.value("last_seq"_L1).toInteger(), 0);
         QVERIFY2(room.value("created_at"_L1).toInteger() > 0, compact(room).constData());
     }();
-    return QTest::currentTestFailed() ? 0 : roomIdOf(reply);
+    return QTest::currentTestFailed() ? 0 : reply.roomId();
 }
 
 bool tst_Chat::join(TestClient &client, qint64 room)
@@ -167,7 +155,7 @@ bool tst_Chat::join(TestClient &client, qint64 room)
     const Reply reply = client.request(op::Join, { { "room"_L1, room } });
     [&] {
         CONFAB_VERIFY_OK(reply);
-        QCOMPARE(roomIdOf(reply), room);
+        QCOMPARE(reply.roomId(), room);
     }();
     return !QTest::currentTestFailed();
 }
@@ -231,7 +219,7 @@ void tst_Chat::twoUsersChatInARoom()
 
     const Reply joined = m_bob->request(op::Join, { { "room"_L1, room } });
     CONFAB_VERIFY_OK(joined);
-    QCOMPARE(roomIdOf(joined), room);
+    QCOMPARE(joined.roomId(), room);
     QCOMPARE(joined.result().value("room"_L1).toObject().value("member_count"_L1).toInteger(), 2);
     const auto joinedPush = m_alice->waitForPush(push::MemberJoined, inRoom(room));
     QVERIFY2(joinedPush, "alice was not told that bob joined");
@@ -247,7 +235,7 @@ void tst_Chat::twoUsersChatInARoom()
     QVERIFY2(sent.result().value("ts"_L1).toInteger() > 0, sent.describe().constData());
 
     for (auto *client : { m_alice.get(), m_bob.get() }) {
-        const auto event = client->waitForPush(push::Event, eventAt(room, 1));
+        const auto event = client->waitForPush(push::Event, TestClient::eventAt(room, 1));
         QVERIFY2(event, qPrintable(client->userName() + u" did not receive alice's message"_s));
         CONFAB_VERIFY_MESSAGE(*event, room, 1, m_alice->user(), hello);
         QCOMPARE(event->value("client_id"_L1).toString(), clientId);
@@ -259,7 +247,7 @@ void tst_Chat::twoUsersChatInARoom()
     CONFAB_VERIFY_OK(answered);
     QCOMPARE(answered.result().value("seq"_L1).toInteger(), 2);
     for (auto *client : { m_alice.get(), m_bob.get() }) {
-        const auto event = client->waitForPush(push::Event, eventAt(room, 2));
+        const auto event = client->waitForPush(push::Event, TestClient::eventAt(room, 2));
         QVERIFY2(event, qPrintable(client->userName() + u" did not receive bob's answer"_s));
         CONFAB_VERIFY_MESSAGE(*event, room, 2, m_bob->user(), answer);
     }
@@ -280,7 +268,7 @@ void tst_Chat::nonMemberSeesNothingOfTheRoom()
         return;
     QVERIFY(join(*m_bob, room));
     CONFAB_VERIFY_OK(m_alice->send(room, u"Just between us."_s));
-    QVERIFY(m_bob->waitForPush(push::Event, eventAt(room, 1)));
+    QVERIFY(m_bob->waitForPush(push::Event, TestClient::eventAt(room, 1)));
 
     // Carol's own message comes after alice's on her connection: had alice's been pushed to
     // her, it would already be queued when her own arrives.
@@ -288,7 +276,7 @@ void tst_Chat::nonMemberSeesNothingOfTheRoom()
     if (QTest::currentTestFailed())
         return;
     CONFAB_VERIFY_OK(m_carol->send(carolsRoom, u"Anyone here?"_s));
-    QVERIFY(m_carol->waitForPush(push::Event, eventAt(carolsRoom, 1)));
+    QVERIFY(m_carol->waitForPush(push::Event, TestClient::eventAt(carolsRoom, 1)));
     for (const auto &event : m_carol->takePushes(push::Event))
         QVERIFY2(
             event.value("room"_L1).toInteger() != room,
@@ -320,7 +308,7 @@ void tst_Chat::everyConnectionOfAMemberReceivesEvents()
     const QString text = u"Which device gets this?"_s;
     CONFAB_VERIFY_OK(m_bob->send(room, text));
     for (auto *client : { m_alice.get(), &aliceElsewhere, m_bob.get() }) {
-        const auto event = client->waitForPush(push::Event, eventAt(room, 1));
+        const auto event = client->waitForPush(push::Event, TestClient::eventAt(room, 1));
         QVERIFY2(event, "a connection of a member did not receive the message");
         CONFAB_VERIFY_MESSAGE(*event, room, 1, m_bob->user(), text);
     }
@@ -374,13 +362,13 @@ void tst_Chat::privateRoomNeedsInvitation()
 
     const Reply joined = m_carol->request(op::Join, { { "room"_L1, room } });
     CONFAB_VERIFY_OK(joined);
-    QCOMPARE(roomIdOf(joined), room);
+    QCOMPARE(joined.roomId(), room);
     const auto joinedPush = m_alice->waitForPush(push::MemberJoined, inRoom(room));
     QVERIFY2(joinedPush, "alice was not told that carol joined");
     QVERIFY(sameUser(joinedPush->value("user"_L1), m_carol->user()));
 
     CONFAB_VERIFY_OK(m_carol->send(room, u"Thanks for having me."_s));
-    QVERIFY2(m_alice->waitForPush(push::Event, eventAt(room, 1)),
+    QVERIFY2(m_alice->waitForPush(push::Event, TestClient::eventAt(room, 1)),
              "alice did not receive carol's message in the private room");
 
     CONFAB_VERIFY_ERROR(
@@ -406,7 +394,7 @@ void tst_Chat::myRoomsShowsUnreadCountAndLastMessage()
     const QStringList texts { u"first"_s, u"second"_s, u"third"_s };
     for (const auto &text : texts)
         CONFAB_VERIFY_OK(m_alice->send(room, text));
-    QVERIFY(m_bob->waitForPush(push::Event, eventAt(room, 3)));
+    QVERIFY(m_bob->waitForPush(push::Event, TestClient::eventAt(room, 3)));
 
     const Reply reply = m_bob->request(op::MyRooms);
     CONFAB_VERIFY_OK(reply);
@@ -438,7 +426,7 @@ void tst_Chat::readMarkerClearsUnreadAndTellsOthers()
     QVERIFY(join(*m_bob, room));
     for (const auto &text : { u"one"_s, u"two"_s, u"three"_s })
         CONFAB_VERIFY_OK(m_alice->send(room, text));
-    QVERIFY(m_bob->waitForPush(push::Event, eventAt(room, 3)));
+    QVERIFY(m_bob->waitForPush(push::Event, TestClient::eventAt(room, 3)));
 
     const Reply read = m_bob->request(op::Read, { { "room"_L1, room }, { "seq"_L1, 3 } });
     CONFAB_VERIFY_OK(read);
@@ -467,7 +455,7 @@ void tst_Chat::readMarkerClearsUnreadAndTellsOthers()
     // A new message is unread again; and the reader was never told of his own reading,
     // or his read push would be queued before this message.
     CONFAB_VERIFY_OK(m_alice->send(room, u"four"_s));
-    QVERIFY(m_bob->waitForPush(push::Event, eventAt(room, 4)));
+    QVERIFY(m_bob->waitForPush(push::Event, TestClient::eventAt(room, 4)));
     QVERIFY2(m_bob->takePushes(push::Read).isEmpty(), "bob was sent his own read push");
     entry = bobsEntry();
     QCOMPARE(entry.value("unread"_L1).toInteger(), 1);
@@ -481,7 +469,7 @@ void tst_Chat::authorEditsAndDeletesOwnMessage()
         return;
     QVERIFY(join(*m_bob, room));
     CONFAB_VERIFY_OK(m_alice->send(room, u"teh typo"_s));
-    QVERIFY(m_bob->waitForPush(push::Event, eventAt(room, 1)));
+    QVERIFY(m_bob->waitForPush(push::Event, TestClient::eventAt(room, 1)));
 
     const Reply edited = m_alice->request(
         op::Edit, { { "room"_L1, room }, { "seq"_L1, 1 }, { "text"_L1, u"the typo"_s } });
@@ -490,7 +478,7 @@ void tst_Chat::authorEditsAndDeletesOwnMessage()
     QCOMPARE(edited.result().value("seq"_L1).toInteger(), 2);
     QVERIFY2(edited.result().value("ts"_L1).toInteger() > 0, edited.describe().constData());
     for (auto *client : { m_alice.get(), m_bob.get() }) {
-        const auto event = client->waitForPush(push::Event, eventAt(room, 2));
+        const auto event = client->waitForPush(push::Event, TestClient::eventAt(room, 2));
         QVERIFY2(event, "a member did not receive the edit");
         QCOMPARE(event->value("kind"_L1).toString(), u"edit"_s);
         QCOMPARE(event->value("target_seq"_L1).toInteger(), 1);
@@ -512,7 +500,7 @@ void tst_Chat::authorEditsAndDeletesOwnMessage()
     CONFAB_VERIFY_OK(deleted);
     QCOMPARE(deleted.result().value("seq"_L1).toInteger(), 3);
     for (auto *client : { m_alice.get(), m_bob.get() }) {
-        const auto event = client->waitForPush(push::Event, eventAt(room, 3));
+        const auto event = client->waitForPush(push::Event, TestClient::eventAt(room, 3));
         QVERIFY2(event, "a member did not receive the deletion");
         QCOMPARE(event->value("kind"_L1).toString(), u"delete"_s);
         QCOMPARE(event->value("target_seq"_L1).toInteger(), 1);
@@ -587,7 +575,7 @@ void tst_Chat::typingReachesOnlyTheOthers()
 
     // Alice's own message arrives after any typing push she would have been sent.
     CONFAB_VERIFY_OK(m_alice->send(room, u"Done typing."_s));
-    QVERIFY(m_alice->waitForPush(push::Event, eventAt(room, 1)));
+    QVERIFY(m_alice->waitForPush(push::Event, TestClient::eventAt(room, 1)));
     QVERIFY2(m_alice->takePushes(push::Typing).isEmpty(), "alice was sent her own typing push");
 
     CONFAB_VERIFY_OK(m_alice->request(op::Typing, { { "room"_L1, room }, { "active"_L1, false } }));

@@ -27,18 +27,6 @@ namespace {
 const QString kPassword = u"correct horse battery staple"_s;
 const QString kFastConfig = u"[limits]\nrequests_per_second=100000\nrequest_burst=100000\n"_s;
 
-qint64 roomIdOf(const Reply &reply)
-{
-    return reply.result().value("room"_L1).toObject().value("id"_L1).toInteger();
-}
-
-TestClient::PushFilter eventAt(qint64 room, qint64 seq)
-{
-    return [room, seq](const QJsonObject &data) {
-        return data.value("room"_L1).toInteger() == room && data.value("seq"_L1).toInteger() == seq;
-    };
-}
-
 struct SentMessage
 {
     QString clientId;
@@ -114,7 +102,7 @@ void tst_Delivery::resendingAClientIdStoresTheMessageOnce()
 {
     const Reply created = m_cat->request(op::CreateRoom, { { "name"_L1, u"retries"_s } });
     CONFAB_VERIFY_OK(created);
-    const qint64 room = roomIdOf(created);
+    const qint64 room = created.roomId();
     CONFAB_VERIFY_OK(m_ben->request(op::Join, { { "room"_L1, room } }));
 
     const QString clientId = TestClient::newClientId();
@@ -162,13 +150,13 @@ void tst_Delivery::resumeAndSyncDeliverExactlyTheGap()
     const Reply created
         = m_ben->request(op::CreateRoom, { { "name"_L1, u"while you were away"_s } });
     CONFAB_VERIFY_OK(created);
-    const qint64 room = roomIdOf(created);
+    const qint64 room = created.roomId();
     m_gapRoom = room;
     CONFAB_VERIFY_OK(m_ann->request(op::Join, { { "room"_L1, room } }));
 
     for (int i = 1; i <= 3; ++i)
         CONFAB_VERIFY_OK(m_ben->send(room, u"before the gap %1"_s.arg(i)));
-    QVERIFY2(m_ann->waitForPush(push::Event, eventAt(room, 3)),
+    QVERIFY2(m_ann->waitForPush(push::Event, TestClient::eventAt(room, 3)),
              "ann did not see the first messages");
     const qint64 lastSeen = 3;
     const QString token = m_ann->token();
@@ -216,8 +204,8 @@ void tst_Delivery::resumeAndSyncDeliverExactlyTheGap()
     // The resumed connection is live again.
     const Reply next = m_ben->send(room, u"welcome back"_s);
     CONFAB_VERIFY_OK(next);
-    const auto event
-        = m_ann->waitForPush(push::Event, eventAt(room, next.result().value("seq"_L1).toInteger()));
+    const auto event = m_ann->waitForPush(
+        push::Event, TestClient::eventAt(room, next.result().value("seq"_L1).toInteger()));
     QVERIFY2(event, "the resumed connection does not receive new messages");
     CONFAB_VERIFY_MESSAGE(*event, room, lastSeen + missed.size() + 1, m_ben->user(),
                           u"welcome back"_s);
@@ -246,7 +234,7 @@ void tst_Delivery::acknowledgedMessagesSurviveAKilledServer()
     QVERIFY2(sam, qPrintable(error));
     const Reply created = sam->request(op::CreateRoom, { { "name"_L1, u"power cut"_s } });
     CONFAB_VERIFY_OK(created);
-    const qint64 room = roomIdOf(created);
+    const qint64 room = created.roomId();
 
     QList<QJsonValue> ids;
     QHash<QString, SentMessage> sent; // by request id
@@ -378,7 +366,7 @@ void tst_Delivery::gracefulStopClosesConnectionsWithGoingAway()
     QVERIFY2(signedIn, qPrintable(error));
     const Reply created = signedIn->request(op::CreateRoom, { { "name"_L1, u"last words"_s } });
     CONFAB_VERIFY_OK(created);
-    const qint64 room = roomIdOf(created);
+    const qint64 room = created.roomId();
     CONFAB_VERIFY_OK(signedIn->send(room, u"see you after the restart"_s));
     TestClient anonymous(server);
     QVERIFY2(anonymous.connectToServer(), qPrintable(anonymous.errorString()));

@@ -32,6 +32,11 @@ bool Reply::isError(QLatin1StringView code) const
     return m_received && m_frame.value("ok"_L1) == QJsonValue(false) && errorCode() == code;
 }
 
+qint64 Reply::roomId() const
+{
+    return result().value("room"_L1).toObject().value("id"_L1).toInteger();
+}
+
 QJsonObject Reply::result() const
 {
     return m_frame.value("result"_L1).toObject();

@@ -23,6 +23,8 @@ public:
 
     const QJsonObject &frame() const { return m_frame; }
     QJsonObject result() const;
+    // The id of the room in the result (create_room, join and the like); 0 when there is none.
+    qint64 roomId() const;
     QString errorCode() const;
     QString errorMessage() const;
     std::optional<qint64> retryAfterMs() const;

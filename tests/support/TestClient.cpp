@@ -16,6 +16,13 @@ namespace confab::test {
 using namespace Qt::StringLiterals;
 namespace op = protocol::op;
 
+TestClient::PushFilter TestClient::eventAt(qint64 room, qint64 seq)
+{
+    return [room, seq](const QJsonObject &data) {
+        return data.value("room"_L1).toInteger() == room && data.value("seq"_L1).toInteger() == seq;
+    };
+}
+
 TestClient::TestClient(const ServerProcess &server, QObject *parent)
     : TestClient(server.url(), server.certificate(), parent)
 { }

@@ -35,6 +35,8 @@ class TestClient : public QObject
 
 public:
     using PushFilter = std::function<bool(const QJsonObject &data)>;
+    // Matches the event of room at seq.
+    static PushFilter eventAt(qint64 room, qint64 seq);
 
     static constexpr std::chrono::milliseconds kTimeout { 30'000 };
 
