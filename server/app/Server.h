@@ -12,6 +12,7 @@
 namespace confab::server {
 
 class ClusterBus;
+class ClusterFanout;
 class ConnectionLimiter;
 class Hub;
 class KdfPool;
@@ -52,6 +53,7 @@ private:
     std::unique_ptr<Readiness> m_readiness;
     // Before the store: it announces the store's commits, so it goes only after the store.
     std::unique_ptr<ClusterBus> m_bus;
+    std::unique_ptr<ClusterFanout> m_fanout;
     // Before the store: its webhook thread receives the store's replies, so it must be
     // destroyed only after the store has stopped.
     std::unique_ptr<PusherService> m_pusher;

@@ -48,9 +48,22 @@ bool BusListener::open(QString *error)
     while (query.next())
         m_sequencer.setDelivered(Row(query).i64(0), Row(query).i64(1));
     query.finish();
+    if (!beat(false)) {
+        *error = u"Cannot write this node's heartbeat: %1"_s.arg(m_db->lastError());
+        return false;
+    }
     m_healthTimer.start();
     qCInfo(lcCluster).noquote() << "node" << m_nodeId << "listening on channel" << kBusChannel;
+    emit m_bus->joined();
     return true;
+}
+
+void BusListener::leave()
+{
+    if (!m_listening)
+        return;
+    m_db->execOk(u"DELETE FROM cluster_nodes WHERE node_id = ?"_s, { m_nodeId });
+    broadcast({ m_nodeId, kNodeLeftTopic, {} });
 }
 
 void BusListener::close()
@@ -68,10 +81,12 @@ bool BusListener::connectAndListen(QString *error)
     }
     QSqlDriver *driver = m_db->driver();
     connect(driver, &QSqlDriver::notification, this, &BusListener::onNotification);
-    if (!driver->subscribeToNotification(kBusChannel)) {
-        *error = u"Cannot LISTEN on %1: %2"_s.arg(kBusChannel, driver->lastError().text());
-        disconnectFromDatabase();
-        return false;
+    for (const QString &channel : { QString(kBusChannel), QString(kNodeChannel) }) {
+        if (!driver->subscribeToNotification(channel)) {
+            *error = u"Cannot LISTEN on %1: %2"_s.arg(channel, driver->lastError().text());
+            disconnectFromDatabase();
+            return false;
+        }
     }
     m_rooms = std::make_unique<RoomStore>(*m_db);
     m_timeline = std::make_unique<TimelineStore>(*m_db, *m_rooms);
@@ -84,6 +99,7 @@ bool BusListener::connectAndListen(QString *error)
 void BusListener::disconnectFromDatabase()
 {
     m_listening = false;
+    m_assembler.clear();
     m_readiness.setBusListening(false);
     m_timeline.reset();
     m_rooms.reset();
@@ -95,9 +111,33 @@ void BusListener::addLocalEvents(const QList<protocol::Event> &events)
     publish(m_sequencer.accept(events));
 }
 
+void BusListener::broadcast(const NodeMessage &message)
+{
+    if (!m_listening)
+        return;
+    const QList<QByteArray> parts = NodeMessageCodec::encode(message, m_nextSerial++);
+    // The parts of one message go in one transaction, so they arrive together and in order.
+    const bool several = parts.size() > 1;
+    if (several && !m_db->begin())
+        return;
+    for (const QByteArray &part : parts) {
+        if (!m_db->execOk(u"SELECT pg_notify(?, ?)"_s,
+                          { QString(kNodeChannel), QString::fromUtf8(part) })) {
+            qCWarning(lcCluster) << "could not tell the other nodes:" << m_db->lastError();
+            if (several)
+                m_db->rollback();
+            return;
+        }
+    }
+    if (several)
+        m_db->commit();
+}
+
 void BusListener::onNotification(const QString &name, QSqlDriver::NotificationSource,
                                  const QVariant &payload)
 {
+    if (name == kNodeChannel)
+        return onNodeMessage(payload.toString());
     if (name != kBusChannel)
         return;
     const auto message = BusPayload::decode(payload.toString());
@@ -114,10 +154,66 @@ void BusListener::onNotification(const QString &name, QSqlDriver::NotificationSo
     publish(ready);
 }
 
+void BusListener::onNodeMessage(const QString &payload)
+{
+    auto message = m_assembler.add(payload);
+    if (!message || message->node == m_nodeId)
+        return;
+    if (message->topic == kNodeLeftTopic)
+        return loseNode(message->node);
+    // A message from a node taken for gone means it is back; it learns this node's state
+    // from the snapshot that its reappearance brings.
+    if (!m_liveNodes.contains(message->node)) {
+        m_liveNodes.insert(message->node);
+        emit m_bus->nodeAppeared(message->node);
+    }
+    emit m_bus->messageReceived(*message);
+}
+
+bool BusListener::beat(bool announceChanges)
+{
+    // Expiry on the database's clock, not this machine's: nodes need not agree on the time.
+    if (!m_db->execOk(
+            u"INSERT INTO cluster_nodes (node_id, expires_at)"
+            " VALUES (?, CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT) + ?)"
+            " ON CONFLICT (node_id) DO UPDATE SET expires_at = EXCLUDED.expires_at"_s,
+            { m_nodeId, kHeartbeatTtlMs }))
+        return false;
+    auto &query = m_db->exec(
+        u"SELECT node_id FROM cluster_nodes WHERE node_id <> ?"
+        " AND expires_at > CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)"_s,
+        { m_nodeId });
+    if (m_db->lastFailed())
+        return false;
+    QSet<QString> live;
+    while (query.next())
+        live.insert(query.value(0).toString());
+    query.finish();
+    const QSet<QString> previous = std::exchange(m_liveNodes, live);
+    if (announceChanges) {
+        for (const QString &node : previous - live) {
+            qCInfo(lcCluster).noquote() << "node" << node << "is gone (heartbeat lapsed)";
+            m_assembler.forget(node);
+            emit m_bus->nodeLost(node);
+        }
+        for (const QString &node : live - previous)
+            emit m_bus->nodeAppeared(node);
+    }
+    return true;
+}
+
+void BusListener::loseNode(const QString &node)
+{
+    m_assembler.forget(node);
+    m_liveNodes.remove(node);
+    qCInfo(lcCluster).noquote() << "node" << node << "left";
+    emit m_bus->nodeLost(node);
+}
+
 void BusListener::checkHealth()
 {
     if (m_listening) {
-        if (m_db->execOk(u"SELECT 1"_s)) {
+        if (beat(true)) {
             if (m_sequencer.waitingCount() > 0)
                 publish(m_sequencer.retry());
             return;
@@ -131,11 +227,12 @@ void BusListener::checkHealth()
         m_readiness.setDatabaseReachable(false);
         return;
     }
-    if (!resync()) {
+    if (!resync() || !beat(true)) {
         disconnectFromDatabase();
         return;
     }
     qCInfo(lcCluster) << "bus connection restored; rooms resynchronised";
+    emit m_bus->joined();
 }
 
 bool BusListener::resync()

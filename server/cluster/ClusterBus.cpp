@@ -38,17 +38,40 @@ void ClusterBus::stop()
     if (!m_listener)
         return;
     QMetaObject::invokeMethod(
-        m_listener, [this] { m_listener->close(); }, Qt::BlockingQueuedConnection);
+        m_listener,
+        [this] {
+            m_listener->leave();
+            m_listener->close();
+        },
+        Qt::BlockingQueuedConnection);
     m_thread.quit();
     m_thread.wait();
-    delete m_listener;
-    m_listener = nullptr;
+    BusListener *listener = nullptr;
+    {
+        // After this no socket thread can reach the listener through broadcast().
+        QMutexLocker lock(&m_broadcastMutex);
+        std::swap(listener, m_listener);
+    }
+    delete listener;
 }
 
 void ClusterBus::addLocalEvents(const QList<protocol::Event> &events)
 {
     QMetaObject::invokeMethod(
         m_listener, [listener = m_listener, events] { listener->addLocalEvents(events); },
+        Qt::QueuedConnection);
+}
+
+void ClusterBus::broadcast(const QString &topic, const QJsonObject &body)
+{
+    QMutexLocker lock(&m_broadcastMutex);
+    if (!m_listener)
+        return;
+    QMetaObject::invokeMethod(
+        m_listener,
+        [listener = m_listener, message = NodeMessage { m_nodeId, topic, body }] {
+            listener->broadcast(message);
+        },
         Qt::QueuedConnection);
 }
 

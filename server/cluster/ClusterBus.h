@@ -1,9 +1,11 @@
 #pragma once
 
+#include "NodeMessage.h"
 #include "protocol/Entities.h"
 #include "store/DatabaseUrl.h"
 
 #include <QList>
+#include <QMutex>
 #include <QObject>
 #include <QString>
 #include <QThread>
@@ -33,11 +35,23 @@ public:
 
     // This node's own commits; callable from any thread.
     void addLocalEvents(const QList<protocol::Event> &events);
+    // Tells every other node; callable from any thread. Dropped while the bus is down: what
+    // must survive that is sent again with the next snapshot (see joined()).
+    void broadcast(const QString &topic, const QJsonObject &body);
 
 signals:
     // Emitted on the bus thread, per room in sequence order, each event once; receivers
     // must be thread-safe.
     void eventsReady(const QList<protocol::Event> &events);
+    // The signals below are emitted on the bus thread too.
+    // This node is listening again after starting or after losing its connection: the others
+    // may have missed its messages, and it theirs.
+    void joined();
+    // A node whose heartbeat is seen again after it had expired, or seen for the first time.
+    void nodeAppeared(const QString &node);
+    // A node that stopped, or whose heartbeat expired: whatever it had announced is void.
+    void nodeLost(const QString &node);
+    void messageReceived(const confab::server::NodeMessage &message);
 
 private:
     DatabaseUrl m_url;
@@ -45,6 +59,7 @@ private:
     Readiness &m_readiness;
     QThread m_thread;
     BusListener *m_listener = nullptr;
+    QMutex m_broadcastMutex;
 };
 
 } // namespace confab::server

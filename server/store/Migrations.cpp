@@ -120,6 +120,15 @@ const QList<Migration> &migrations()
               "  created_at $BIGINT NOT NULL)"_s,
               u"CREATE INDEX pusher_webhook_jobs_due ON pusher_webhook_jobs(next_attempt_at)"_s,
           } },
+        { 3,
+          "cluster node heartbeats",
+          {
+              // Each node of a cluster keeps its row's expiry a few seconds ahead; a row left
+              // to expire is a node gone, whose users the others then take for offline.
+              u"CREATE TABLE cluster_nodes ("
+              "  node_id TEXT PRIMARY KEY,"
+              "  expires_at $BIGINT NOT NULL)"_s,
+          } },
     };
     return list;
 }
