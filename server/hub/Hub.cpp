@@ -237,6 +237,8 @@ void Hub::setRemoteLocked(const QString &node, const UserPresence &presence,
 {
     const qint64 userId = presence.user.id;
     const PresenceStatus before = presenceLocked(userId);
+    // Taken now: a user who goes offline everywhere takes the rooms they shared along.
+    QSet<qint64> peers = peersLocked(userId);
     if (presence.status == PresenceStatus::Offline) {
         auto remote = m_remoteUsers.find(userId);
         if (remote == m_remoteUsers.end())
@@ -255,7 +257,7 @@ void Hub::setRemoteLocked(const QString &node, const UserPresence &presence,
     }
     const PresenceStatus after = presenceLocked(userId);
     if (after != before)
-        changes.append({ presence.user, after, peersLocked(userId) });
+        changes.append({ presence.user, after, peers.unite(peersLocked(userId)) });
 }
 
 void Hub::pushPresence(const QList<PresenceChange> &changes) const

@@ -101,6 +101,9 @@ private slots:
     void usersOnTwoNodesChat();
     void editsAndDeletesReachOtherNodes();
     void largeMessagesTravelByReference();
+    void joinsTypingReadsAndInvitationsReachOtherNodes();
+    void userOnTwoNodesIsOnePresence();
+    void killedNodesUsersGoOfflineEverywhere();
     void threeNodesBehindHaProxyKeepEachRoomInOrder();
     void busReconnectsAndCatchesUp();
     void storeReconnectsAndSendsSucceed();
@@ -111,6 +114,7 @@ private:
     std::unique_ptr<TestClient> connectDirectly(int node, const QString &name, QString *error);
     std::unique_ptr<TestClient> connectThroughProxy(const QString &name, QString *error);
     qint64 sharedRoom(TestClient &owner, const QList<TestClient *> &members, const QString &name);
+    static QString presenceIn(TestClient &viewer, qint64 room, qint64 userId);
     int terminateConnections(const QString &applicationName);
 
     QList<std::shared_ptr<ServerProcess>> m_nodes;
@@ -195,6 +199,19 @@ qint64 tst_Cluster::sharedRoom(TestClient &owner, const QList<TestClient *> &mem
             return 0;
     }
     return room;
+}
+
+// A member's presence as the members list shows it to viewer; empty after a failure.
+QString tst_Cluster::presenceIn(TestClient &viewer, qint64 room, qint64 userId)
+{
+    const Reply reply = viewer.request(op::Members, { { "room"_L1, room } });
+    if (!reply.isOk())
+        return {};
+    for (const auto &member : reply.result().value("members"_L1).toArray()) {
+        if (member.toObject().value("id"_L1).toInteger() == userId)
+            return member.toObject().value("presence"_L1).toString();
+    }
+    return {};
 }
 
 // Ends the cluster database's connections that carry this application_name, as a PostgreSQL
@@ -333,6 +350,138 @@ void tst_Cluster::largeMessagesTravelByReference()
     QCOMPARE(feed.events().at(0).value("text"_L1).toString(), ascii);
     QCOMPARE(feed.events().at(1).value("text"_L1).toString(), u"small"_s);
     QCOMPARE(feed.events().at(2).value("text"_L1).toString(), wide);
+}
+
+void tst_Cluster::joinsTypingReadsAndInvitationsReachOtherNodes()
+{
+    QString error;
+    auto alice = connectDirectly(0, u"alice"_s, &error);
+    QVERIFY2(alice, qPrintable(error));
+    auto bob = connectDirectly(1, u"bob"_s, &error);
+    QVERIFY2(bob, qPrintable(error));
+    auto carol = connectDirectly(2, u"carol"_s, &error);
+    QVERIFY2(carol, qPrintable(error));
+    const Reply created = alice->request(op::CreateRoom, { { "name"_L1, u"corridor"_s } });
+    CONFAB_VERIFY_OK(created);
+    const qint64 room = created.roomId();
+    auto fromUser = [](qint64 room, qint64 userId) {
+        return [room, userId](const QJsonObject &data) {
+            return data.value("room"_L1).toInteger() == room
+                && data.value("user"_L1).toObject().value("id"_L1).toInteger() == userId;
+        };
+    };
+
+    CONFAB_VERIFY_OK(bob->request(op::Join, { { "room"_L1, room } }));
+    QVERIFY2(alice->waitForPush(push::MemberJoined, fromUser(room, bob->userId())),
+             alice->describeQueuedPushes().constData());
+    // Bob is now a member on his node too: what Alice sends reaches him there.
+    CONFAB_VERIFY_OK(alice->send(room, u"welcome"_s));
+    QVERIFY(bob->waitForPush(push::Event, TestClient::eventAt(room, 1)));
+
+    CONFAB_VERIFY_OK(bob->request(op::Typing, { { "room"_L1, room }, { "active"_L1, true } }));
+    const auto typing = alice->waitForPush(push::Typing, fromUser(room, bob->userId()));
+    QVERIFY2(typing, alice->describeQueuedPushes().constData());
+    QCOMPARE(typing->value("active"_L1), QJsonValue(true));
+    QVERIFY2(bob->expectNoPush(push::Typing, std::chrono::milliseconds(300)),
+             "the typist heard his own typing");
+
+    CONFAB_VERIFY_OK(bob->request(op::Read, { { "room"_L1, room }, { "seq"_L1, 1 } }));
+    const auto read = alice->waitForPush(push::Read, fromUser(room, bob->userId()));
+    QVERIFY2(read, alice->describeQueuedPushes().constData());
+    QCOMPARE(read->value("seq"_L1).toInteger(), 1);
+
+    QCOMPARE(presenceIn(*alice, room, bob->userId()), u"online"_s);
+    CONFAB_VERIFY_OK(bob->request(op::Presence, { { "status"_L1, u"away"_s } }));
+    const auto away = alice->waitForPush(push::Presence, [&](const QJsonObject &data) {
+        return data.value("user"_L1).toObject().value("id"_L1).toInteger() == bob->userId();
+    });
+    QVERIFY2(away, alice->describeQueuedPushes().constData());
+    QCOMPARE(away->value("status"_L1).toString(), u"away"_s);
+    QCOMPARE(presenceIn(*alice, room, bob->userId()), u"away"_s);
+
+    const Reply secret = alice->request(
+        op::CreateRoom, { { "name"_L1, u"back office"_s }, { "visibility"_L1, u"private"_s } });
+    CONFAB_VERIFY_OK(secret);
+    CONFAB_VERIFY_OK(alice->request(
+        op::Invite, { { "room"_L1, secret.roomId() }, { "user"_L1, carol->userName() } }));
+    const auto invited = carol->waitForPush(push::Invited);
+    QVERIFY2(invited, carol->describeQueuedPushes().constData());
+    QCOMPARE(invited->value("room"_L1).toObject().value("id"_L1).toInteger(), secret.roomId());
+
+    CONFAB_VERIFY_OK(bob->request(op::Leave, { { "room"_L1, room } }));
+    QVERIFY2(alice->waitForPush(push::MemberLeft, fromUser(room, bob->userId())),
+             alice->describeQueuedPushes().constData());
+    CONFAB_VERIFY_OK(alice->send(room, u"after you left"_s));
+    QVERIFY2(bob->expectNoPush(push::Event, std::chrono::milliseconds(500),
+                               TestClient::eventAt(room, 2)),
+             "a user who left still receives the room's messages on his node");
+}
+
+void tst_Cluster::userOnTwoNodesIsOnePresence()
+{
+    QString error;
+    auto alice = connectDirectly(0, u"alice"_s, &error);
+    QVERIFY2(alice, qPrintable(error));
+    auto dave = connectDirectly(1, u"dave"_s, &error);
+    QVERIFY2(dave, qPrintable(error));
+    const qint64 room = sharedRoom(*alice, { dave.get() }, u"two screens"_s);
+    QVERIFY(room > 0);
+    auto aboutDave = [&](const QJsonObject &data) {
+        return data.value("user"_L1).toObject().value("id"_L1).toInteger() == dave->userId();
+    };
+
+    // Dave's second device, on another node.
+    auto laptop = TestClient::resumed(*m_nodes.at(2), dave->token(), &error);
+    QVERIFY2(laptop, qPrintable(error));
+    // Each node's announcements arrive in the order it made them: once Alice hears the laptop
+    // typing, her node knows the laptop is there.
+    CONFAB_VERIFY_OK(laptop->request(op::Typing, { { "room"_L1, room }, { "active"_L1, true } }));
+    QVERIFY2(alice->waitForPush(push::Typing, aboutDave),
+             alice->describeQueuedPushes().constData());
+    // Closing the first device leaves Dave online: the laptop still has him.
+    dave->close();
+    QVERIFY(dave->waitForDisconnected());
+    QVERIFY2(alice->expectNoPush(push::Presence, std::chrono::milliseconds(1000), aboutDave),
+             "a user with a connection left on another node was announced offline");
+    QCOMPARE(presenceIn(*alice, room, laptop->userId()), u"online"_s);
+
+    laptop->close();
+    QVERIFY(laptop->waitForDisconnected());
+    const auto offline = alice->waitForPush(push::Presence, aboutDave);
+    QVERIFY2(offline, alice->describeQueuedPushes().constData());
+    QCOMPARE(offline->value("status"_L1).toString(), u"offline"_s);
+    QCOMPARE(presenceIn(*alice, room, laptop->userId()), u"offline"_s);
+}
+
+void tst_Cluster::killedNodesUsersGoOfflineEverywhere()
+{
+    ServerProcess doomed(kConfig, { u"--node-id"_s, u"doomed"_s });
+    QVERIFY2(doomed.joinClusterOf(*m_nodes.first()), qPrintable(doomed.errorString()));
+    QVERIFY2(doomed.start(), qPrintable(doomed.errorString()));
+    QString error;
+    auto alice = connectDirectly(0, u"alice"_s, &error);
+    QVERIFY2(alice, qPrintable(error));
+    auto erin = TestClient::registered(doomed, u"erin%1"_s.arg(++m_userCount), kPassword, &error);
+    QVERIFY2(erin, qPrintable(error));
+    const qint64 room = sharedRoom(*alice, { erin.get() }, u"fragile"_s);
+    QVERIFY(room > 0);
+    // A node that starts later learns who is online from the others' snapshots.
+    auto late = connectDirectly(1, u"late"_s, &error);
+    QVERIFY2(late, qPrintable(error));
+    CONFAB_VERIFY_OK(late->request(op::Join, { { "room"_L1, room } }));
+    QTRY_COMPARE_WITH_TIMEOUT(presenceIn(*late, room, erin->userId()), u"online"_s, 10'000);
+
+    QVERIFY2(doomed.kill(), qPrintable(doomed.errorString()));
+    // No goodbye from a killed node: its heartbeat lapses, and every other node then takes
+    // its users for offline.
+    for (TestClient *client : { alice.get(), late.get() }) {
+        const auto offline = client->waitForPush(push::Presence, [&](const QJsonObject &data) {
+            return data.value("user"_L1).toObject().value("id"_L1).toInteger() == erin->userId();
+        });
+        QVERIFY2(offline, client->describeQueuedPushes().constData());
+        QCOMPARE(offline->value("status"_L1).toString(), u"offline"_s);
+        QCOMPARE(presenceIn(*client, room, erin->userId()), u"offline"_s);
+    }
 }
 
 void tst_Cluster::threeNodesBehindHaProxyKeepEachRoomInOrder()

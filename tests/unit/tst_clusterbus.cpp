@@ -2,6 +2,7 @@
 // each room in sequence order whatever order the announcements arrive in.
 
 #include "cluster/BusPayload.h"
+#include "cluster/NodeMessage.h"
 #include "cluster/RoomSequencer.h"
 
 #include <QtTest>
@@ -73,6 +74,9 @@ private slots:
     void referenceIsReadFromTheDatabase();
     void unreadableGapWaitsForRetry();
     void roomsAreIndependent();
+    void smallNodeMessageTravelsWhole();
+    void largeNodeMessageTravelsInPartsAndIsJoined();
+    void nodeMessageWithAMissingPartIsDropped();
 };
 
 void tst_ClusterBus::smallBatchTravelsWhole()
@@ -199,6 +203,65 @@ void tst_ClusterBus::roomsAreIndependent()
     QCOMPARE(out.size(), 4);
     QCOMPARE(sequencer.delivered(1), 2);
     QCOMPARE(sequencer.delivered(2), 2);
+}
+
+namespace {
+
+NodeMessage bigMessage()
+{
+    // Quotes, backslashes, multi-byte and astral characters: what makes cutting JSON text hard.
+    QString text;
+    for (int i = 0; i < 4000; ++i)
+        text += u"\"\\é😀"_s;
+    return { u"node1"_s, u"room_push"_s, { { "frame"_L1, text }, { "room"_L1, 7 } } };
+}
+
+} // namespace
+
+void tst_ClusterBus::smallNodeMessageTravelsWhole()
+{
+    const NodeMessage message { u"node1"_s, u"presence"_s, { { "status"_L1, u"away"_s } } };
+    const auto payloads = NodeMessageCodec::encode(message, 1);
+    QCOMPARE(payloads.size(), 1);
+    NodeMessageAssembler assembler;
+    const auto decoded = assembler.add(QString::fromUtf8(payloads.first()));
+    QVERIFY(decoded);
+    QCOMPARE(decoded->node, message.node);
+    QCOMPARE(decoded->topic, message.topic);
+    QCOMPARE(decoded->body, message.body);
+}
+
+void tst_ClusterBus::largeNodeMessageTravelsInPartsAndIsJoined()
+{
+    const NodeMessage message = bigMessage();
+    const auto payloads = NodeMessageCodec::encode(message, 42);
+    QVERIFY(payloads.size() > 1);
+    NodeMessageAssembler assembler;
+    std::optional<NodeMessage> decoded;
+    for (qsizetype i = 0; i < payloads.size(); ++i) {
+        QVERIFY2(payloads[i].size() < NodeMessageCodec::kMaxBytes,
+                 qPrintable(QString::number(payloads[i].size())));
+        decoded = assembler.add(QString::fromUtf8(payloads[i]));
+        QCOMPARE(bool(decoded), i == payloads.size() - 1);
+    }
+    QCOMPARE(decoded->body, message.body);
+}
+
+void tst_ClusterBus::nodeMessageWithAMissingPartIsDropped()
+{
+    const auto first = NodeMessageCodec::encode(bigMessage(), 1);
+    const auto second = NodeMessageCodec::encode(bigMessage(), 2);
+    NodeMessageAssembler assembler;
+    QVERIFY(!assembler.add(QString::fromUtf8(first[0])));
+    QVERIFY(!assembler.add(QString::fromUtf8(first[1])));
+    // The sender lost its connection midway and sent its next message whole.
+    std::optional<NodeMessage> decoded;
+    for (const QByteArray &part : second)
+        decoded = assembler.add(QString::fromUtf8(part));
+    QVERIFY(decoded);
+    QCOMPARE(decoded->body, bigMessage().body);
+    // A part of a message whose start was never seen is no message.
+    QVERIFY(!assembler.add(QString::fromUtf8(first.last())));
 }
 
 QTEST_GUILESS_MAIN(tst_ClusterBus)
