@@ -163,6 +163,8 @@ void WebhookDispatcher::receive(const QString &appId, const WebhookEvent &event)
     const QString key = appId + u'\n' + event.holdKey();
     if (event.isHeldBack()) {
         auto *timer = new QTimer(this);
+        // A coarse timer may fire up to 5% early, and the hold-back is a promise to receivers.
+        timer->setTimerType(Qt::PreciseTimer);
         timer->setSingleShot(true);
         connect(timer, &QTimer::timeout, this, [this, key] { release(key); });
         timer->start(kHoldBackMs);
@@ -198,19 +200,16 @@ void WebhookDispatcher::enqueue(const QString &appId, const WebhookEvent &event,
                                               { "events"_L1, QJsonArray { event.toJson() } },
                                           })
                                 .toJson(QJsonDocument::Compact);
-    // Due now while running (a held-back event's timer may fire a little early); at shutdown
-    // due at its time. Either way the job goes out through a claim, from whichever node
-    // claims it first.
+    // The job goes out through a claim, from whichever node claims it first once it is due.
     const qint64 now = nowMs();
-    const qint64 nextAttemptAt = m_running ? std::min(dueAtMs, now) : dueAtMs;
     for (const QString &url : target->webhookUrls) {
         WebhookJob job {
-            0, appId, url, QString::fromUtf8(body), 0, nextAttemptAt, dueAtMs + kRetryWindowMs
+            0, appId, url, QString::fromUtf8(body), 0, dueAtMs, dueAtMs + kRetryWindowMs
         };
         m_store.call<protocol::Outcome<WebhookJob>>(
             { this, this },
             [job, now](StoreContext &store) { return store.webhookJobs.enqueue(job, now); },
-            [this, job](protocol::Outcome<WebhookJob> stored) {
+            [this, job, dueAtMs](protocol::Outcome<WebhookJob> stored) {
                 if (!m_running)
                     return;
                 if (!stored) {
@@ -221,7 +220,12 @@ void WebhookDispatcher::enqueue(const QString &appId, const WebhookEvent &event,
                     attempt(job);
                     return;
                 }
-                claim();
+                const qint64 wait = dueAtMs - nowMs();
+                if (wait <= 0)
+                    claim();
+                else
+                    QTimer::singleShot(std::chrono::milliseconds(wait), Qt::PreciseTimer, this,
+                                       &WebhookDispatcher::claim);
             });
     }
 }
