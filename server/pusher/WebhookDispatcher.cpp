@@ -11,6 +11,9 @@
 #include <QNetworkReply>
 #include <QTimer>
 
+#include <algorithm>
+#include <utility>
+
 namespace confab::server {
 
 Q_DECLARE_LOGGING_CATEGORY(lcPusher)
@@ -63,32 +66,94 @@ void WebhookDispatcher::start()
 {
     m_network = new QNetworkAccessManager(this);
     m_running = true;
-    m_store.call<protocol::Outcome<QList<WebhookJob>>>(
-        { this, this }, [](StoreContext &store) { return store.webhookJobs.pending(); },
-        [this](protocol::Outcome<QList<WebhookJob>> jobs) {
-            if (!jobs || !m_running)
-                return;
-            if (!jobs->isEmpty())
-                qCInfo(lcPusher) << "resuming" << jobs->size() << "queued webhooks";
-            m_counters.queued += jobs->size();
-            for (const WebhookJob &job : jobs.value())
-                schedule(job);
-        });
+    // Jobs left by an earlier run, or by a node that died, are due now; after that, only
+    // other nodes' retries and take-overs need a look, and only if webhooks are configured.
+    claim();
+    const bool anyReceiver = std::any_of(m_apps.cbegin(), m_apps.cend(), [](const PusherApp &app) {
+        return !app.webhookUrls.isEmpty();
+    });
+    if (anyReceiver) {
+        m_claimTimer = new QTimer(this);
+        connect(m_claimTimer, &QTimer::timeout, this, &WebhookDispatcher::claim);
+        m_claimTimer->start(kClaimIntervalMs);
+    }
 }
 
 void WebhookDispatcher::shutdown()
 {
     if (!m_running)
         return;
+    m_running = false;
+    delete m_claimTimer;
+    m_claimTimer = nullptr;
     for (auto it = m_held.begin(); it != m_held.end(); ++it) {
         delete it->timer;
         enqueue(it->appId, it->event, it->dueAtMs);
     }
     m_held.clear();
-    m_running = false;
-    // Requests in flight are dropped; their jobs stay queued and go out after a restart.
+    // Requests in flight are dropped; their jobs are handed back to the queue, due now, so
+    // that the next start or another node sends them without waiting for the lease.
+    const qint64 now = nowMs();
+    for (const WebhookJob &job : std::as_const(m_inFlight)) {
+        m_store.call<protocol::Outcome<bool>>(
+            { this, this },
+            [job, now](StoreContext &store) {
+                return store.webhookJobs.reschedule(job.id, job.attempts, now);
+            },
+            [](protocol::Outcome<bool>) {});
+    }
+    m_inFlight.clear();
     delete m_network;
     m_network = nullptr;
+}
+
+void WebhookDispatcher::claim()
+{
+    if (!m_running)
+        return;
+    if (m_claiming) {
+        // The claim under way may have read the queue before the newest job was written.
+        m_claimAgain = true;
+        return;
+    }
+    m_claiming = true;
+    const qint64 now = nowMs();
+    m_store.call<protocol::Outcome<QList<WebhookJob>>>(
+        { this, this },
+        [now](StoreContext &store) {
+            return store.webhookJobs.claimDue(now, now + kLeaseMs, kClaimBatch);
+        },
+        [this](protocol::Outcome<QList<WebhookJob>> jobs) {
+            m_claiming = false;
+            if (!jobs) {
+                m_claimAgain = false; // the next poll tries again
+                return;
+            }
+            if (!m_running)
+                return;
+            for (const WebhookJob &job : jobs.value())
+                take(job);
+            if (std::exchange(m_claimAgain, false) || jobs->size() == kClaimBatch)
+                claim();
+        });
+}
+
+void WebhookDispatcher::take(const WebhookJob &job)
+{
+    if (!m_counted.contains(job.id)) {
+        m_counted.insert(job.id);
+        ++m_counters.queued;
+    }
+    m_inFlight.insert(job.id, job);
+    attempt(job);
+}
+
+void WebhookDispatcher::forget(qint64 id)
+{
+    m_inFlight.remove(id);
+    // Id 0: a webhook that could not be queued, counted when it was sent.
+    if (id <= 0 || m_counted.remove(id))
+        --m_counters.queued;
 }
 
 void WebhookDispatcher::receive(const QString &appId, const WebhookEvent &event)
@@ -98,6 +163,8 @@ void WebhookDispatcher::receive(const QString &appId, const WebhookEvent &event)
     const QString key = appId + u'\n' + event.holdKey();
     if (event.isHeldBack()) {
         auto *timer = new QTimer(this);
+        // A coarse timer may fire up to 5% early, and the hold-back is a promise to receivers.
+        timer->setTimerType(Qt::PreciseTimer);
         timer->setSingleShot(true);
         connect(timer, &QTimer::timeout, this, [this, key] { release(key); });
         timer->start(kHoldBackMs);
@@ -133,33 +200,34 @@ void WebhookDispatcher::enqueue(const QString &appId, const WebhookEvent &event,
                                               { "events"_L1, QJsonArray { event.toJson() } },
                                           })
                                 .toJson(QJsonDocument::Compact);
+    // The job goes out through a claim, from whichever node claims it first once it is due.
+    const qint64 now = nowMs();
     for (const QString &url : target->webhookUrls) {
         WebhookJob job {
             0, appId, url, QString::fromUtf8(body), 0, dueAtMs, dueAtMs + kRetryWindowMs
         };
-        ++m_counters.queued;
         m_store.call<protocol::Outcome<WebhookJob>>(
             { this, this },
-            [job](StoreContext &store) { return store.webhookJobs.enqueue(job, nowMs()); },
-            [this, job](protocol::Outcome<WebhookJob> stored) {
+            [job, now](StoreContext &store) { return store.webhookJobs.enqueue(job, now); },
+            [this, job, dueAtMs](protocol::Outcome<WebhookJob> stored) {
                 if (!m_running)
                     return;
                 if (!stored) {
                     // The queue could not be written: send once anyway rather than lose it.
                     qCWarning(lcPusher)
                         << "webhook not queued, sending without retries:" << stored.error().message;
+                    ++m_counters.queued;
                     attempt(job);
                     return;
                 }
-                schedule(stored.value());
+                const qint64 wait = dueAtMs - nowMs();
+                if (wait <= 0)
+                    claim();
+                else
+                    QTimer::singleShot(std::chrono::milliseconds(wait), Qt::PreciseTimer, this,
+                                       &WebhookDispatcher::claim);
             });
     }
-}
-
-void WebhookDispatcher::schedule(const WebhookJob &job)
-{
-    const qint64 delay = std::max<qint64>(0, job.nextAttemptAt - nowMs());
-    QTimer::singleShot(std::chrono::milliseconds(delay), this, [this, job] { attempt(job); });
 }
 
 void WebhookDispatcher::attempt(const WebhookJob &job)
@@ -169,7 +237,7 @@ void WebhookDispatcher::attempt(const WebhookJob &job)
     const PusherApp *target = app(job.appId);
     if (!target) {
         // The app is no longer configured: nobody could check the signature.
-        --m_counters.queued;
+        forget(job.id);
         m_store.call<protocol::Outcome<bool>>(
             { this, this },
             [id = job.id](StoreContext &store) { return store.webhookJobs.remove(id); },
@@ -195,7 +263,7 @@ void WebhookDispatcher::onFinished(QNetworkReply *reply, WebhookJob job)
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (reply->error() == QNetworkReply::NoError && status >= 200 && status < 300) {
         ++m_counters.delivered;
-        --m_counters.queued;
+        forget(job.id);
         if (job.id > 0)
             m_store.call<protocol::Outcome<bool>>(
                 { this, this },
@@ -210,7 +278,7 @@ void WebhookDispatcher::onFinished(QNetworkReply *reply, WebhookJob job)
     const QString why = status > 0 ? u"HTTP %1"_s.arg(status) : reply->errorString();
     if (now >= job.giveUpAfter || job.id <= 0) {
         ++m_counters.abandoned;
-        --m_counters.queued;
+        forget(job.id);
         qCWarning(lcPusher).noquote()
             << "webhook to" << where << "abandoned after" << job.attempts << "attempts:" << why;
         if (job.id > 0)
@@ -226,13 +294,16 @@ void WebhookDispatcher::onFinished(QNetworkReply *reply, WebhookJob job)
     job.nextAttemptAt = now + backoff;
     qCInfo(lcPusher).noquote() << "webhook to" << where << "failed (" << why << "); retry"
                                << job.attempts << "in" << backoff << "ms";
+    // Handed back to the queue: at its time this node or another claims it again.
+    m_inFlight.remove(job.id);
     m_store.call<protocol::Outcome<bool>>(
         { this, this },
         [job](StoreContext &store) {
             return store.webhookJobs.reschedule(job.id, job.attempts, job.nextAttemptAt);
         },
         [](protocol::Outcome<bool>) {});
-    schedule(job);
+    QTimer::singleShot(std::chrono::milliseconds(backoff), Qt::PreciseTimer, this,
+                       &WebhookDispatcher::claim);
 }
 
 } // namespace confab::server

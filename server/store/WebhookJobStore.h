@@ -22,6 +22,10 @@ struct WebhookJob
 
 // The persistent queue of Pusher webhooks: a job is written when its webhook is due and
 // deleted once delivered or abandoned, so webhooks survive a restart of the server.
+//
+// Several nodes of a cluster share the queue. A node takes a job with claimDue(), which moves
+// its next_attempt_at to the end of a lease: no other claim sees the job until the node has
+// removed it, rescheduled it, or died and let the lease run out.
 class WebhookJobStore
 {
 public:
@@ -32,6 +36,9 @@ public:
     protocol::Outcome<WebhookJob> enqueue(WebhookJob job, qint64 now);
     // Every waiting job, soonest first.
     protocol::Outcome<QList<WebhookJob>> pending();
+    // Takes up to limit jobs due at now, soonest first, each for this caller alone until
+    // leaseUntil; their nextAttemptAt is leaseUntil.
+    protocol::Outcome<QList<WebhookJob>> claimDue(qint64 now, qint64 leaseUntil, int limit);
     protocol::Outcome<bool> reschedule(qint64 id, int attempts, qint64 nextAttemptAt);
     protocol::Outcome<bool> remove(qint64 id);
 

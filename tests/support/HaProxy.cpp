@@ -1,11 +1,11 @@
 #include "HaProxy.h"
 
+#include "FreePort.h"
 #include "Wait.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
 #include <QtDebug>
@@ -17,16 +17,6 @@ using namespace Qt::StringLiterals;
 namespace {
 
 constexpr auto kDefaultBinary = "/usr/sbin/haproxy";
-
-// Asks the kernel for a free loopback port. It is handed to HAProxy a moment later; another
-// process taking it in between makes start() fail clearly, not the test pass wrongly.
-quint16 freePort()
-{
-    QTcpServer probe;
-    if (!probe.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return probe.serverPort();
-}
 
 } // namespace
 
@@ -92,7 +82,7 @@ bool HaProxy::start(const QList<quint16> &nodePorts)
                     "CONFAB_HAPROXY)."_s.arg(binary));
     if (!m_root.isValid())
         return fail(u"Cannot create a temporary directory: %1"_s.arg(m_root.errorString()));
-    m_port = freePort();
+    m_port = freeLoopbackPort();
     if (m_port == 0)
         return fail(u"No free port on 127.0.0.1."_s);
 

@@ -151,8 +151,10 @@ bool ServerProcess::start()
             return fail(error);
     }
 
-    QStringList arguments { u"--listen"_s, u"127.0.0.1:0"_s, u"--data-dir"_s,
-                            dataDir(),     u"--database"_s,  m_database->url() };
+    const quint16 port = m_keepPort ? m_lastPort : 0;
+    QStringList arguments { u"--listen"_s,   u"127.0.0.1:%1"_s.arg(port),
+                            u"--data-dir"_s, dataDir(),
+                            u"--database"_s, m_database->url() };
     if (!m_config.isEmpty()) {
         const QString configPath = QDir(m_root.path()).absoluteFilePath(u"confabd.ini"_s);
         QFile file(configPath);
@@ -256,6 +258,7 @@ void ServerProcess::readStandardOutput()
         if (url.scheme() == "wss"_L1 && url.host() == "127.0.0.1"_L1 && url.port() > 0
             && url.path() == "/ws"_L1) {
             m_url = url;
+            m_lastPort = quint16(url.port());
             m_listening = true;
         } else {
             qWarning().noquote() << "confabd announced an unexpected address:" << line;

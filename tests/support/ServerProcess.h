@@ -41,6 +41,12 @@ public:
     // started.
     bool joinClusterOf(const ServerProcess &first);
 
+    // Stores into database instead of the one the environment chooses. Call before start().
+    void useDatabase(std::shared_ptr<TestDatabase> database) { m_database = std::move(database); }
+    // After the first start, start() listens on the same port again, as a node behind a load
+    // balancer whose configuration names it must.
+    void keepPortAcrossRestarts() { m_keepPort = true; }
+
     // Starts confabd and waits until it announces that it listens.
     bool start();
     // SIGTERM without waiting for the exit; stop() then waits for it.
@@ -97,6 +103,8 @@ private:
     QUrl m_url;
     QString m_printedFingerprint;
     QSslCertificate m_certificate;
+    quint16 m_lastPort = 0;
+    bool m_keepPort = false;
     bool m_listening = false;
     bool m_exitExpected = false;
     bool m_exitedUnexpectedly = false;

@@ -61,7 +61,11 @@ std::unique_ptr<TestDatabase> TestDatabase::create(const QString &dataDir, QStri
         *error = u"%1 is not a postgresql:// URL."_s.arg(QLatin1StringView(kPostgresUrlVariable));
         return nullptr;
     }
+    return createPostgres(adminUrl, error);
+}
 
+std::unique_ptr<TestDatabase> TestDatabase::createPostgres(const QUrl &adminUrl, QString *error)
+{
     const QString name = randomDatabaseName();
     if (!runAdminStatement(adminUrl, u"CREATE DATABASE %1"_s.arg(name), error))
         return nullptr;

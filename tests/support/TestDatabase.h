@@ -18,6 +18,9 @@ public:
 
     // Returns nullptr and sets *error when the backend is unknown or cannot be prepared.
     static std::unique_ptr<TestDatabase> create(const QString &dataDir, QString *error);
+    // A fresh database on the PostgreSQL server of adminUrl, whatever the environment says;
+    // for tests that bring their own server (see PostgresServer).
+    static std::unique_ptr<TestDatabase> createPostgres(const QUrl &adminUrl, QString *error);
     ~TestDatabase();
 
     TestDatabase(const TestDatabase &) = delete;
