@@ -178,7 +178,8 @@ bool Server::startBus(const DatabaseUrl &url, const QString &nodeId, QString *er
     m_readiness->setBusRequired(true);
     m_bus = std::make_unique<ClusterBus>(url, nodeId, *m_readiness);
     // Before the bus starts: its first act is to greet the other nodes.
-    m_fanout = std::make_unique<ClusterFanout>(*m_bus, *m_hub);
+    m_fanout = std::make_unique<ClusterFanout>(*m_bus, *m_hub,
+                                               m_pusher ? &m_pusher->registry() : nullptr);
     if (!m_bus->start(error))
         return false;
     // Every node's commits, this one's included, reach members through the bus, which puts

@@ -165,6 +165,7 @@ void BusListener::onNodeMessage(const QString &payload)
     // from the snapshot that its reappearance brings.
     if (!m_liveNodes.contains(message->node)) {
         m_liveNodes.insert(message->node);
+        m_bus->setLiveNodes(m_liveNodes);
         emit m_bus->nodeAppeared(message->node);
     }
     emit m_bus->messageReceived(*message);
@@ -190,6 +191,7 @@ bool BusListener::beat(bool announceChanges)
         live.insert(query.value(0).toString());
     query.finish();
     const QSet<QString> previous = std::exchange(m_liveNodes, live);
+    m_bus->setLiveNodes(m_liveNodes);
     if (announceChanges) {
         for (const QString &node : previous - live) {
             qCInfo(lcCluster).noquote() << "node" << node << "is gone (heartbeat lapsed)";
@@ -206,6 +208,7 @@ void BusListener::loseNode(const QString &node)
 {
     m_assembler.forget(node);
     m_liveNodes.remove(node);
+    m_bus->setLiveNodes(m_liveNodes);
     qCInfo(lcCluster).noquote() << "node" << node << "left";
     emit m_bus->nodeLost(node);
 }

@@ -55,6 +55,18 @@ void ClusterBus::stop()
     delete listener;
 }
 
+QSet<QString> ClusterBus::liveNodes() const
+{
+    QMutexLocker lock(&m_nodesMutex);
+    return m_liveNodes;
+}
+
+void ClusterBus::setLiveNodes(const QSet<QString> &nodes)
+{
+    QMutexLocker lock(&m_nodesMutex);
+    m_liveNodes = nodes;
+}
+
 void ClusterBus::addLocalEvents(const QList<protocol::Event> &events)
 {
     QMetaObject::invokeMethod(

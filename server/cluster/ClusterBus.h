@@ -7,6 +7,7 @@
 #include <QList>
 #include <QMutex>
 #include <QObject>
+#include <QSet>
 #include <QString>
 #include <QThread>
 
@@ -32,6 +33,9 @@ public:
     void stop();
 
     QString nodeId() const { return m_nodeId; }
+    // The other nodes, as of the last heartbeat check or message; callable from any thread.
+    // Inside nodeLost() the lost node is no longer among them.
+    QSet<QString> liveNodes() const;
 
     // This node's own commits; callable from any thread.
     void addLocalEvents(const QList<protocol::Event> &events);
@@ -54,12 +58,17 @@ signals:
     void messageReceived(const confab::server::NodeMessage &message);
 
 private:
+    friend class BusListener;
+    void setLiveNodes(const QSet<QString> &nodes);
+
     DatabaseUrl m_url;
     QString m_nodeId;
     Readiness &m_readiness;
     QThread m_thread;
     BusListener *m_listener = nullptr;
     QMutex m_broadcastMutex;
+    mutable QMutex m_nodesMutex;
+    QSet<QString> m_liveNodes;
 };
 
 } // namespace confab::server

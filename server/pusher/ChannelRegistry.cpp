@@ -14,8 +14,9 @@ namespace confab::server {
 
 using namespace Qt::StringLiterals;
 
-ChannelRegistry::ChannelRegistry(QList<PusherApp> apps, WebhookNotifier *webhooks)
-    : m_apps(std::move(apps))
+ChannelRegistry::ChannelRegistry(QList<PusherApp> apps, WebhookNotifier *webhooks, QObject *parent)
+    : QObject(parent)
+    , m_apps(std::move(apps))
     , m_webhooks(webhooks)
 {
     Q_ASSERT(!m_apps.isEmpty());
@@ -57,6 +58,57 @@ void ChannelRegistry::send(const Recipients &recipients, const QString &frame)
     }
 }
 
+void ChannelRegistry::send(const Outbox &outbox)
+{
+    for (const auto &[recipients, frame] : outbox)
+        send(recipients, frame);
+}
+
+bool ChannelRegistry::isMember(const AppState &state, const QString &channel, const QString &userId)
+{
+    const auto local = state.channels.constFind(channel);
+    if (local != state.channels.cend() && local->members.contains(userId))
+        return true;
+    const auto remote = state.remote.constFind(channel);
+    return remote != state.remote.cend() && remote->members.contains(userId);
+}
+
+bool ChannelRegistry::occupiedElsewhere(const AppState &state, const QString &channel)
+{
+    const auto remote = state.remote.constFind(channel);
+    return remote != state.remote.cend() && !remote->nodes.isEmpty();
+}
+
+QHash<QString, QJsonValue> ChannelRegistry::members(const AppState &state, const QString &channel)
+{
+    QHash<QString, QJsonValue> all;
+    if (const auto remote = state.remote.constFind(channel); remote != state.remote.cend()) {
+        for (auto it = remote->members.cbegin(); it != remote->members.cend(); ++it)
+            all.insert(it.key(), it->info);
+    }
+    if (const auto local = state.channels.constFind(channel); local != state.channels.cend()) {
+        for (auto it = local->members.cbegin(); it != local->members.cend(); ++it)
+            all.insert(it.key(), it->info);
+    }
+    return all;
+}
+
+ChannelRegistry::Recipients ChannelRegistry::subscribersOf(const AppState &state,
+                                                           const QString &channel,
+                                                           const QString &exceptSocketId)
+{
+    Recipients recipients;
+    const auto it = state.channels.constFind(channel);
+    if (it == state.channels.cend())
+        return recipients;
+    for (auto subscriber = it->subscribers.cbegin(); subscriber != it->subscribers.cend();
+         ++subscriber) {
+        if (subscriber.key() != exceptSocketId)
+            recipients[subscriber->handle.sink].append(subscriber->handle.id);
+    }
+    return recipients;
+}
+
 std::optional<QString> ChannelRegistry::attach(const PusherApp &app, ConnectionHandle handle,
                                                QObject *connection)
 {
@@ -74,8 +126,7 @@ std::optional<QString> ChannelRegistry::attach(const PusherApp &app, ConnectionH
 
 void ChannelRegistry::detach(const QString &appId, const QString &socketId)
 {
-    Recipients recipients;
-    QList<std::pair<Recipients, QString>> removals;
+    Outbox outbox;
     {
         QMutexLocker lock(&m_mutex);
         AppState &state = m_state[appId];
@@ -84,13 +135,8 @@ void ChannelRegistry::detach(const QString &appId, const QString &socketId)
             return;
         const QSet<QString> channels = it->channels;
         const QString userId = it->userId;
-        for (const QString &channel : channels) {
-            Recipients removedTo;
-            QString removedFrame;
-            leave(appId, state, socketId, channel, removedTo, removedFrame);
-            if (!removedFrame.isEmpty())
-                removals.append({ removedTo, removedFrame });
-        }
+        for (const QString &channel : channels)
+            leave(appId, state, socketId, channel, outbox);
         if (!userId.isEmpty()) {
             auto sockets = state.userSockets.find(userId);
             if (sockets != state.userSockets.end()) {
@@ -101,14 +147,13 @@ void ChannelRegistry::detach(const QString &appId, const QString &socketId)
         }
         state.connections.remove(socketId);
     }
-    for (const auto &[to, frame] : std::as_const(removals))
-        send(to, frame);
+    send(outbox);
 }
 
 // Takes socketId out of channel; called with the lock held. A presence member whose last
-// connection left is announced to the others through removedFrame and recipients.
+// connection in the cluster left is announced to the others through the outbox.
 void ChannelRegistry::leave(const QString &appId, AppState &state, const QString &socketId,
-                            const QString &channel, Recipients &recipients, QString &removedFrame)
+                            const QString &channel, Outbox &outbox)
 {
     auto connection = state.connections.find(socketId);
     if (connection != state.connections.end())
@@ -125,30 +170,35 @@ void ChannelRegistry::leave(const QString &appId, AppState &state, const QString
         auto member = it->members.find(userId);
         if (member != it->members.end() && --member->connections <= 0) {
             it->members.erase(member);
-            removedFrame = PusherFrames::memberRemoved(channel, userId);
-            for (const auto &other : std::as_const(it->subscribers))
-                recipients[other.handle.sink].append(other.handle.id);
-            notify(appId, { WebhookEvent::Kind::MemberRemoved, channel, userId, {}, {}, {} });
+            emit localMemberChanged(appId, channel, { userId, {} }, false);
+            // Still connected through another node, the user is still a member.
+            if (!isMember(state, channel, userId)) {
+                outbox.append({ subscribersOf(state, channel),
+                                PusherFrames::memberRemoved(channel, userId) });
+                notify(appId, { WebhookEvent::Kind::MemberRemoved, channel, userId, {}, {}, {} });
+            }
         }
     }
     if (it->subscribers.isEmpty()) {
         state.channels.erase(it);
-        notify(appId, { WebhookEvent::Kind::ChannelVacated, channel, {}, {}, {}, {} });
+        emit localOccupancyChanged(appId, channel, false);
+        if (!occupiedElsewhere(state, channel))
+            notify(appId, { WebhookEvent::Kind::ChannelVacated, channel, {}, {}, {}, {} });
     }
 }
 
-QJsonObject ChannelRegistry::presenceData(const Channel &channel)
+QJsonObject ChannelRegistry::presenceData(const AppState &state, const QString &channel)
 {
+    const QHash<QString, QJsonValue> all = members(state, channel);
     QJsonArray ids;
     QJsonObject hash;
-    for (auto it = channel.members.cbegin(); it != channel.members.cend(); ++it) {
+    for (auto it = all.cbegin(); it != all.cend(); ++it) {
         ids.append(it.key());
-        hash.insert(it.key(), it->info.isUndefined() ? QJsonValue() : it->info);
+        hash.insert(it.key(), it->isUndefined() ? QJsonValue() : *it);
     }
     return { { "presence"_L1,
-               QJsonObject { { "ids"_L1, ids },
-                             { "hash"_L1, hash },
-                             { "count"_L1, qint64(channel.members.size()) } } } };
+               QJsonObject {
+                   { "ids"_L1, ids }, { "hash"_L1, hash }, { "count"_L1, qint64(all.size()) } } } };
 }
 
 SubscribeResult ChannelRegistry::subscribe(const QString &appId, const QString &socketId,
@@ -156,8 +206,7 @@ SubscribeResult ChannelRegistry::subscribe(const QString &appId, const QString &
                                            const std::optional<PresenceMember> &member)
 {
     SubscribeResult result;
-    Recipients recipients;
-    QString addedFrame;
+    Outbox outbox;
     {
         QMutexLocker lock(&m_mutex);
         AppState &state = m_state[appId];
@@ -168,8 +217,8 @@ SubscribeResult ChannelRegistry::subscribe(const QString &appId, const QString &
         Channel &channel = state.channels[channelName];
         const bool alreadySubscribed = channel.subscribers.contains(socketId);
         if (!alreadySubscribed) {
-            if (member && !channel.members.contains(member->userId)
-                && channel.members.size() >= app->limits.maxPresenceMembers) {
+            if (member && !isMember(state, channelName, member->userId)
+                && members(state, channelName).size() >= app->limits.maxPresenceMembers) {
                 if (channel.subscribers.isEmpty())
                     state.channels.remove(channelName);
                 result.status = SubscribeResult::Status::PresenceFull;
@@ -179,31 +228,36 @@ SubscribeResult ChannelRegistry::subscribe(const QString &appId, const QString &
             channel.subscribers.insert(socketId,
                                        { connection->handle, member ? member->userId : QString() });
             connection->channels.insert(channelName);
-            if (firstSubscriber)
-                notify(appId, { WebhookEvent::Kind::ChannelOccupied, channelName, {}, {}, {}, {} });
+            if (firstSubscriber) {
+                emit localOccupancyChanged(appId, channelName, true);
+                if (!occupiedElsewhere(state, channelName))
+                    notify(appId,
+                           { WebhookEvent::Kind::ChannelOccupied, channelName, {}, {}, {}, {} });
+            }
             if (member) {
+                // A user connected through another node is a member already.
+                const bool known = isMember(state, channelName, member->userId);
                 Member &entry = channel.members[member->userId];
                 if (entry.connections++ == 0) {
                     entry.info = member->userInfo;
-                    addedFrame
-                        = PusherFrames::memberAdded(channelName, member->userId, member->userInfo);
-                    for (auto it = channel.subscribers.cbegin(); it != channel.subscribers.cend();
-                         ++it) {
-                        if (it.key() != socketId)
-                            recipients[it->handle.sink].append(it->handle.id);
+                    emit localMemberChanged(appId, channelName, *member, true);
+                    if (!known) {
+                        outbox.append({ subscribersOf(state, channelName, socketId),
+                                        PusherFrames::memberAdded(channelName, member->userId,
+                                                                  member->userInfo) });
+                        notify(appId,
+                               { WebhookEvent::Kind::MemberAdded,
+                                 channelName,
+                                 member->userId,
+                                 {},
+                                 {},
+                                 {} });
                     }
-                    notify(appId,
-                           { WebhookEvent::Kind::MemberAdded,
-                             channelName,
-                             member->userId,
-                             {},
-                             {},
-                             {} });
                 }
             }
         }
         if (member)
-            result.succeededData = presenceData(channel);
+            result.succeededData = presenceData(state, channelName);
         if (ChannelName::isCache(channelName)) {
             const auto cached = state.cache.constFind(channelName);
             if (cached != state.cache.cend()
@@ -216,22 +270,19 @@ SubscribeResult ChannelRegistry::subscribe(const QString &appId, const QString &
         }
         result.status = SubscribeResult::Status::Subscribed;
     }
-    if (!addedFrame.isEmpty())
-        send(recipients, addedFrame);
+    send(outbox);
     return result;
 }
 
 void ChannelRegistry::unsubscribe(const QString &appId, const QString &socketId,
                                   const QString &channel)
 {
-    Recipients recipients;
-    QString removedFrame;
+    Outbox outbox;
     {
         QMutexLocker lock(&m_mutex);
-        leave(appId, m_state[appId], socketId, channel, recipients, removedFrame);
+        leave(appId, m_state[appId], socketId, channel, outbox);
     }
-    if (!removedFrame.isEmpty())
-        send(recipients, removedFrame);
+    send(outbox);
 }
 
 bool ChannelRegistry::isSubscribed(const QString &appId, const QString &socketId,
@@ -288,6 +339,13 @@ int ChannelRegistry::terminateUser(const QString &appId, const QString &userId)
     return count;
 }
 
+int ChannelRegistry::terminateUserEverywhere(const QString &appId, const QString &userId)
+{
+    const int count = terminateUser(appId, userId);
+    emit userTerminated(appId, userId);
+    return count;
+}
+
 qsizetype ChannelRegistry::publish(const QString &appId, const QString &channel,
                                    const QString &event, const QString &data,
                                    const QString &exceptSocketId, const QString &userId)
@@ -300,21 +358,21 @@ qsizetype ChannelRegistry::publish(const QString &appId, const QString &channel,
         if (ChannelName::isCache(channel))
             state.cache.insert(channel,
                                { event, data, QDateTime::currentMSecsSinceEpoch() + kCacheTtlMs });
-        const auto it = state.channels.constFind(channel);
-        if (it != state.channels.cend()) {
-            for (auto subscriber = it->subscribers.cbegin(); subscriber != it->subscribers.cend();
-                 ++subscriber) {
-                if (subscriber.key() == exceptSocketId)
-                    continue;
-                recipients[subscriber->handle.sink].append(subscriber->handle.id);
-                ++count;
-            }
-        }
+        recipients = subscribersOf(state, channel, exceptSocketId);
     }
+    for (const auto &ids : std::as_const(recipients))
+        count += ids.size();
     // Most room events have no Pusher subscriber: encoding waits until someone needs it.
     if (!recipients.isEmpty())
         send(recipients, PusherFrames::channelEvent(channel, event, data, userId));
     return count;
+}
+
+void ChannelRegistry::trigger(const QString &appId, const QList<ChannelEvent> &events)
+{
+    for (const ChannelEvent &event : events)
+        publish(appId, event.channel, event.event, event.data, event.exceptSocketId, event.userId);
+    emit triggered(appId, events);
 }
 
 void ChannelRegistry::announceClientEvent(const QString &appId, const QString &channel,
@@ -331,11 +389,20 @@ QList<ChannelInfo> ChannelRegistry::channels(const QString &appId, const QString
     const auto state = m_state.constFind(appId);
     if (state == m_state.cend())
         return list;
-    for (auto it = state->channels.cbegin(); it != state->channels.cend(); ++it) {
-        if (!it.key().startsWith(prefix)
-            || ChannelName::kindOf(it.key()) == ChannelName::Kind::ServerToUser)
+    QSet<QString> names;
+    for (auto it = state->channels.cbegin(); it != state->channels.cend(); ++it)
+        names.insert(it.key());
+    for (auto it = state->remote.cbegin(); it != state->remote.cend(); ++it) {
+        if (!it->nodes.isEmpty())
+            names.insert(it.key());
+    }
+    for (const QString &name : std::as_const(names)) {
+        if (!name.startsWith(prefix)
+            || ChannelName::kindOf(name) == ChannelName::Kind::ServerToUser)
             continue;
-        list.append({ it.key(), true, it->subscribers.size(), it->members.size() });
+        const auto local = state->channels.constFind(name);
+        list.append({ name, true, local == state->channels.cend() ? 0 : local->subscribers.size(),
+                      members(*state, name).size() });
     }
     std::sort(list.begin(), list.end(),
               [](const ChannelInfo &a, const ChannelInfo &b) { return a.name < b.name; });
@@ -351,7 +418,9 @@ ChannelInfo ChannelRegistry::channel(const QString &appId, const QString &name) 
         return info;
     const auto it = state->channels.constFind(name);
     if (it != state->channels.cend())
-        info = { name, !it->subscribers.isEmpty(), it->subscribers.size(), it->members.size() };
+        info.subscriptionCount = it->subscribers.size();
+    info.occupied = info.subscriptionCount > 0 || occupiedElsewhere(*state, name);
+    info.userCount = members(*state, name).size();
     return info;
 }
 
@@ -361,8 +430,7 @@ QStringList ChannelRegistry::users(const QString &appId, const QString &channel)
     const auto state = m_state.constFind(appId);
     if (state == m_state.cend())
         return {};
-    const auto it = state->channels.constFind(channel);
-    QStringList ids = it == state->channels.cend() ? QStringList() : it->members.keys();
+    QStringList ids = members(*state, channel).keys();
     ids.sort();
     return ids;
 }
@@ -371,6 +439,161 @@ qsizetype ChannelRegistry::connectionCount(const QString &appId) const
 {
     QMutexLocker lock(&m_mutex);
     return m_state.value(appId).connections.size();
+}
+
+QList<ChannelShare> ChannelRegistry::localShares() const
+{
+    QMutexLocker lock(&m_mutex);
+    QList<ChannelShare> shares;
+    for (auto state = m_state.cbegin(); state != m_state.cend(); ++state) {
+        for (auto it = state->channels.cbegin(); it != state->channels.cend(); ++it) {
+            ChannelShare share { state.key(), it.key(), {} };
+            for (auto member = it->members.cbegin(); member != it->members.cend(); ++member)
+                share.members.append({ member.key(), member->info });
+            shares.append(share);
+        }
+    }
+    return shares;
+}
+
+void ChannelRegistry::setRemoteOccupied(const QString &node, const QString &appId,
+                                        const QString &channel, bool occupied)
+{
+    Outbox outbox;
+    {
+        QMutexLocker lock(&m_mutex);
+        const auto state = m_state.find(appId);
+        if (state == m_state.end())
+            return;
+        setRemoteOccupiedLocked(node, appId, *state, channel, occupied, false, outbox);
+    }
+    send(outbox);
+}
+
+void ChannelRegistry::setRemoteMember(const QString &node, const QString &appId,
+                                      const QString &channel, const PresenceMember &member,
+                                      bool present)
+{
+    Outbox outbox;
+    {
+        QMutexLocker lock(&m_mutex);
+        const auto state = m_state.find(appId);
+        if (state == m_state.end())
+            return;
+        if (present)
+            addRemoteMemberLocked(node, *state, channel, member, outbox);
+        else
+            removeRemoteMemberLocked(node, appId, *state, channel, member.userId, false, outbox);
+    }
+    send(outbox);
+}
+
+void ChannelRegistry::replaceRemote(const QString &node, const QList<ChannelShare> &shares,
+                                    bool sendWebhooks)
+{
+    Outbox outbox;
+    {
+        QMutexLocker lock(&m_mutex);
+        for (auto state = m_state.begin(); state != m_state.end(); ++state) {
+            const QString &appId = state.key();
+            QHash<QString, QList<PresenceMember>> listed; // by channel
+            for (const ChannelShare &share : shares) {
+                if (share.appId == appId)
+                    listed[share.channel].append(share.members);
+            }
+            QStringList goneChannels;
+            QList<std::pair<QString, QString>> goneMembers; // channel, user id
+            for (auto remote = state->remote.cbegin(); remote != state->remote.cend(); ++remote) {
+                if (!remote->nodes.contains(node))
+                    continue;
+                const auto kept = listed.constFind(remote.key());
+                if (kept == listed.cend()) {
+                    goneChannels.append(remote.key());
+                    continue;
+                }
+                for (auto member = remote->members.cbegin(); member != remote->members.cend();
+                     ++member) {
+                    const bool stays
+                        = std::any_of(kept->cbegin(), kept->cend(), [&](const PresenceMember &m) {
+                              return m.userId == member.key();
+                          });
+                    if (member->nodes.contains(node) && !stays)
+                        goneMembers.append({ remote.key(), member.key() });
+                }
+            }
+            for (const auto &[channel, userId] : std::as_const(goneMembers))
+                removeRemoteMemberLocked(node, appId, *state, channel, userId, sendWebhooks,
+                                         outbox);
+            for (const QString &channel : std::as_const(goneChannels))
+                setRemoteOccupiedLocked(node, appId, *state, channel, false, sendWebhooks, outbox);
+            for (auto it = listed.cbegin(); it != listed.cend(); ++it) {
+                state->remote[it.key()].nodes.insert(node);
+                for (const PresenceMember &member : it.value())
+                    addRemoteMemberLocked(node, *state, it.key(), member, outbox);
+            }
+        }
+    }
+    send(outbox);
+}
+
+void ChannelRegistry::setRemoteOccupiedLocked(const QString &node, const QString &appId,
+                                              AppState &state, const QString &channel,
+                                              bool occupied, bool sendWebhooks, Outbox &outbox)
+{
+    if (occupied) {
+        state.remote[channel].nodes.insert(node);
+        return;
+    }
+    auto remote = state.remote.find(channel);
+    if (remote == state.remote.end())
+        return;
+    QStringList users;
+    for (auto member = remote->members.cbegin(); member != remote->members.cend(); ++member) {
+        if (member->nodes.contains(node))
+            users.append(member.key());
+    }
+    for (const QString &userId : std::as_const(users))
+        removeRemoteMemberLocked(node, appId, state, channel, userId, sendWebhooks, outbox);
+    const bool wasThere = remote->nodes.remove(node);
+    if (remote->nodes.isEmpty() && remote->members.isEmpty())
+        state.remote.erase(remote);
+    if (sendWebhooks && wasThere && !state.channels.contains(channel)
+        && !occupiedElsewhere(state, channel))
+        notify(appId, { WebhookEvent::Kind::ChannelVacated, channel, {}, {}, {}, {} });
+}
+
+void ChannelRegistry::addRemoteMemberLocked(const QString &node, AppState &state,
+                                            const QString &channel, const PresenceMember &member,
+                                            Outbox &outbox)
+{
+    const bool known = isMember(state, channel, member.userId);
+    RemoteChannel &remote = state.remote[channel];
+    remote.nodes.insert(node);
+    RemoteMember &entry = remote.members[member.userId];
+    entry.nodes.insert(node);
+    entry.info = member.userInfo;
+    if (!known)
+        outbox.append({ subscribersOf(state, channel),
+                        PusherFrames::memberAdded(channel, member.userId, member.userInfo) });
+}
+
+void ChannelRegistry::removeRemoteMemberLocked(const QString &node, const QString &appId,
+                                               AppState &state, const QString &channel,
+                                               const QString &userId, bool sendWebhooks,
+                                               Outbox &outbox)
+{
+    const auto remote = state.remote.find(channel);
+    if (remote == state.remote.end())
+        return;
+    const auto entry = remote->members.find(userId);
+    if (entry == remote->members.end() || !entry->nodes.remove(node) || !entry->nodes.isEmpty())
+        return;
+    remote->members.erase(entry);
+    if (isMember(state, channel, userId))
+        return;
+    outbox.append({ subscribersOf(state, channel), PusherFrames::memberRemoved(channel, userId) });
+    if (sendWebhooks)
+        notify(appId, { WebhookEvent::Kind::MemberRemoved, channel, userId, {}, {}, {} });
 }
 
 } // namespace confab::server

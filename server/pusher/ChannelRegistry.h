@@ -6,6 +6,7 @@
 #include <QHash>
 #include <QJsonObject>
 #include <QMutex>
+#include <QObject>
 #include <QSet>
 #include <QStringList>
 
@@ -37,9 +38,29 @@ struct SubscribeResult
 struct ChannelInfo
 {
     QString name;
-    bool occupied = false;
-    qsizetype subscriptionCount = 0;
-    qsizetype userCount = 0; // presence channels
+    bool occupied = false; // on any node
+    qsizetype subscriptionCount = 0; // on this node
+    qsizetype userCount = 0; // presence channels, on every node
+};
+
+// An event for the subscribers of one channel on every node; exceptSocketId leaves out its
+// sender (a client event, or toOthers()), userId tags client events on presence channels.
+struct ChannelEvent
+{
+    QString channel;
+    QString event;
+    QString data;
+    QString exceptSocketId;
+    QString userId;
+};
+
+// What one node has of a channel, as nodes tell each other: that it has subscribers there,
+// and its presence members.
+struct ChannelShare
+{
+    QString appId;
+    QString channel;
+    QList<PresenceMember> members;
 };
 
 // Every Pusher channel of every app: who is subscribed on which socket thread, presence
@@ -47,12 +68,20 @@ struct ChannelInfo
 // threads (and the store thread, which publishes room events), so all state sits behind one
 // mutex. A published frame is encoded once and handed to each socket thread with one queued
 // call, like the hub's pushes.
-class ChannelRegistry
+//
+// In a cluster the registry also knows which channels the other nodes have subscribers on,
+// and their presence members (set from what those nodes announce), so that a presence
+// channel's members, member_added and member_removed, and the webhooks are the cluster's:
+// a user on two nodes is one member. Its signals tell what happened here, for the other
+// nodes; the *Remote* calls are what the other nodes told.
+class ChannelRegistry : public QObject
 {
+    Q_OBJECT
+
 public:
     static constexpr qint64 kCacheTtlMs = 30 * 60 * 1000;
 
-    ChannelRegistry(QList<PusherApp> apps, WebhookNotifier *webhooks);
+    ChannelRegistry(QList<PusherApp> apps, WebhookNotifier *webhooks, QObject *parent = nullptr);
 
     const PusherApp *appByKey(QStringView key) const;
     const PusherApp *appById(QStringView id) const;
@@ -76,14 +105,19 @@ public:
                            const QString &channel) const;
 
     void signIn(const QString &appId, const QString &socketId, const QString &userId);
-    // Closes every connection signed in as userId; returns how many.
+    // Closes every connection signed in as userId on this node; returns how many.
     int terminateUser(const QString &appId, const QString &userId);
+    // The same here and on every other node: the HTTP API's terminate_connections.
+    int terminateUserEverywhere(const QString &appId, const QString &userId);
 
-    // Sends an event to every subscriber of channel but exceptSocketId; userId tags client
-    // events on presence channels. Returns the number of connections it went to.
+    // Sends an event to this node's subscribers of channel but exceptSocketId; userId tags
+    // client events on presence channels. Returns the number of connections it went to.
     qsizetype publish(const QString &appId, const QString &channel, const QString &event,
                       const QString &data, const QString &exceptSocketId = {},
                       const QString &userId = {});
+    // Publishes here and on every other node: events from the HTTP API and client events.
+    // Confab's room events reach every node through the bus already, and use publish().
+    void trigger(const QString &appId, const QList<ChannelEvent> &events);
 
     // Reports a client event to the app's webhooks.
     void announceClientEvent(const QString &appId, const QString &channel, const QString &event,
@@ -93,6 +127,28 @@ public:
     ChannelInfo channel(const QString &appId, const QString &name) const;
     QStringList users(const QString &appId, const QString &channel) const;
     qsizetype connectionCount(const QString &appId) const;
+
+    // This node's share of every occupied channel, for a snapshot to another node.
+    QList<ChannelShare> localShares() const;
+    // What another node announced: it has subscribers on channel, or none any more (which
+    // takes its members of the channel with it).
+    void setRemoteOccupied(const QString &node, const QString &appId, const QString &channel,
+                           bool occupied);
+    void setRemoteMember(const QString &node, const QString &appId, const QString &channel,
+                         const PresenceMember &member, bool present);
+    // All of node's channels at once: a snapshot, or nothing when the node is gone. With
+    // sendWebhooks this node reports what ended with it, since the node cannot any more.
+    void replaceRemote(const QString &node, const QList<ChannelShare> &shares, bool sendWebhooks);
+
+signals:
+    // Emitted on the calling thread with the registry's lock held, in the order the changes
+    // happened: receivers must not call back into the registry.
+    void localOccupancyChanged(const QString &appId, const QString &channel, bool occupied);
+    void localMemberChanged(const QString &appId, const QString &channel,
+                            const confab::server::PresenceMember &member, bool present);
+    // Not under the lock.
+    void triggered(const QString &appId, const QList<confab::server::ChannelEvent> &events);
+    void userTerminated(const QString &appId, const QString &userId);
 
 private:
     struct Subscriber
@@ -109,6 +165,17 @@ private:
     {
         QHash<QString, Subscriber> subscribers; // by socket id
         QHash<QString, Member> members; // presence channels, by user id
+    };
+    struct RemoteMember
+    {
+        QJsonValue info;
+        QSet<QString> nodes;
+    };
+    // A channel as the other nodes have it.
+    struct RemoteChannel
+    {
+        QSet<QString> nodes; // with subscribers
+        QHash<QString, RemoteMember> members; // by user id
     };
     struct Connection
     {
@@ -129,14 +196,32 @@ private:
         QHash<QString, Channel> channels;
         QHash<QString, CachedEvent> cache;
         QHash<QString, QSet<QString>> userSockets; // signed-in user id → socket ids
+        QHash<QString, RemoteChannel> remote; // channels the other nodes have subscribers on
     };
     using Recipients = QHash<PushSink *, QList<quint64>>;
+    // Frames to send once the lock is released.
+    using Outbox = QList<std::pair<Recipients, QString>>;
 
     void leave(const QString &appId, AppState &state, const QString &socketId,
-               const QString &channel, Recipients &recipients, QString &removedFrame);
+               const QString &channel, Outbox &outbox);
     void notify(const QString &appId, const WebhookEvent &event) const;
-    static QJsonObject presenceData(const Channel &channel);
+    static bool isMember(const AppState &state, const QString &channel, const QString &userId);
+    static bool occupiedElsewhere(const AppState &state, const QString &channel);
+    static QHash<QString, QJsonValue> members(const AppState &state, const QString &channel);
+    static QJsonObject presenceData(const AppState &state, const QString &channel);
+    // This node's subscribers of channel, but exceptSocketId.
+    static Recipients subscribersOf(const AppState &state, const QString &channel,
+                                    const QString &exceptSocketId = {});
+    void setRemoteOccupiedLocked(const QString &node, const QString &appId, AppState &state,
+                                 const QString &channel, bool occupied, bool sendWebhooks,
+                                 Outbox &outbox);
+    void addRemoteMemberLocked(const QString &node, AppState &state, const QString &channel,
+                               const PresenceMember &member, Outbox &outbox);
+    void removeRemoteMemberLocked(const QString &node, const QString &appId, AppState &state,
+                                  const QString &channel, const QString &userId, bool sendWebhooks,
+                                  Outbox &outbox);
     static void send(const Recipients &recipients, const QString &frame);
+    static void send(const Outbox &outbox);
 
     const QList<PusherApp> m_apps;
     WebhookNotifier *const m_webhooks;
@@ -146,3 +231,6 @@ private:
 };
 
 } // namespace confab::server
+
+Q_DECLARE_METATYPE(confab::server::PresenceMember)
+Q_DECLARE_METATYPE(confab::server::ChannelEvent)

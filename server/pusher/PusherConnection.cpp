@@ -352,7 +352,7 @@ void PusherConnection::clientEvent(const QString &event, const QString &channel,
     const QString userId = ChannelName::kindOf(channel) == ChannelName::Kind::Presence
         ? m_registry.presenceUserId(m_app->id, m_socketId, channel)
         : QString();
-    m_registry.publish(m_app->id, channel, event, text, m_socketId, userId);
+    m_registry.trigger(m_app->id, { { channel, event, text, m_socketId, userId } });
     m_registry.announceClientEvent(m_app->id, channel, event, text, m_socketId, userId);
 }
 

@@ -158,8 +158,10 @@ HttpAnswer PusherHttpApi::triggerEvents(const PusherApp &app, const QJsonObject 
     const QString data = body.value("data"_L1).toString();
     const QString socketId = body.value("socket_id"_L1).toString();
     channels.removeDuplicates();
+    QList<ChannelEvent> events;
     for (const QString &channel : std::as_const(channels))
-        m_registry.publish(app.id, channel, name, data, socketId);
+        events.append({ channel, name, data, socketId, {} });
+    m_registry.trigger(app.id, events);
 
     const QStringList info = infoAttributes(body.value("info"_L1).toString());
     if (info.isEmpty())
@@ -186,17 +188,24 @@ HttpAnswer PusherHttpApi::triggerBatch(const PusherApp &app, const QJsonObject &
         if (const auto refused = checkEvent(app, object, { object.value("channel"_L1).toString() }))
             return *refused;
     }
+    QList<ChannelEvent> triggered;
+    for (const QJsonValue &event : events) {
+        const QJsonObject object = event.toObject();
+        triggered.append({ object.value("channel"_L1).toString(),
+                           object.value("name"_L1).toString(),
+                           object.value("data"_L1).toString(),
+                           object.value("socket_id"_L1).toString(),
+                           {} });
+    }
+    // The whole batch at once, so that the other nodes hear of it in one node message.
+    m_registry.trigger(app.id, triggered);
     QJsonArray attributes;
     bool anyInfo = false;
     for (const QJsonValue &event : events) {
         const QJsonObject object = event.toObject();
-        const QString channel = object.value("channel"_L1).toString();
-        m_registry.publish(app.id, channel, object.value("name"_L1).toString(),
-                           object.value("data"_L1).toString(),
-                           object.value("socket_id"_L1).toString());
         const QStringList info = infoAttributes(object.value("info"_L1).toString());
         anyInfo = anyInfo || !info.isEmpty();
-        attributes.append(channelAttributes(app, channel, info));
+        attributes.append(channelAttributes(app, object.value("channel"_L1).toString(), info));
     }
     return anyInfo ? json(200, { { "batch"_L1, attributes } }) : json(200, {});
 }
@@ -255,8 +264,9 @@ HttpAnswer PusherHttpApi::terminateConnections(const PusherApp &app, const QStri
 {
     if (userId.isEmpty())
         return refusal(400, u"A user id is required"_s);
-    const int count = m_registry.terminateUser(app.id, userId);
-    qCInfo(lcPusher) << "terminating" << count << "connections of user" << userId;
+    const int count = m_registry.terminateUserEverywhere(app.id, userId);
+    qCInfo(lcPusher) << "terminating" << count << "connections of user" << userId
+                     << "here, and those on the other nodes";
     return json(200, {});
 }
 

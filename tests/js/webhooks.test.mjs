@@ -2,42 +2,12 @@
 // on a quick reconnect, retried, and survive a restart of confabd.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import { startConfabd, app } from './support/confabd.mjs';
 import {
   pusherClient, serverSdk, startAuthorizer, authOptions, connected, subscribed, sleep, waitFor,
+  startWebhookReceiver as startReceiver,
 } from './support/clients.mjs';
-
-// Records every webhook; `failNext` makes that many deliveries fail with 500 first.
-async function startReceiver(sdk, port = 0) {
-  const received = [];
-  const receiver = { received, failNext: 0, attempts: 0 };
-  const server = http.createServer((request, response) => {
-    let rawBody = '';
-    request.on('data', (chunk) => (rawBody += chunk));
-    request.on('end', () => {
-      receiver.attempts++;
-      if (receiver.failNext > 0) {
-        receiver.failNext--;
-        response.writeHead(500).end();
-        return;
-      }
-      const webhook = sdk.webhook({ headers: request.headers, rawBody });
-      received.push({ valid: webhook.isValid(), body: JSON.parse(rawBody), key: request.headers['x-pusher-key'] });
-      response.writeHead(200).end('ok');
-    });
-  });
-  server.listen(port, '127.0.0.1');
-  await once(server, 'listening');
-  receiver.url = `http://127.0.0.1:${server.address().port}/pusher/webhook`;
-  receiver.port = server.address().port;
-  receiver.close = () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); });
-  receiver.events = () => received.flatMap((r) => r.body.events);
-  receiver.named = (name) => receiver.events().filter((e) => e.name === name);
-  return receiver;
-}
 
 let sdkForChecks;
 const clients = [];

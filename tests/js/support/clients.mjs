@@ -62,6 +62,35 @@ export async function startAuthorizer(sdk, { forge = false } = {}) {
   return { url, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
+// Records every webhook; `failNext` makes that many deliveries fail with 500 first.
+export async function startWebhookReceiver(sdk, port = 0) {
+  const received = [];
+  const receiver = { received, failNext: 0, attempts: 0 };
+  const server = http.createServer((request, response) => {
+    let rawBody = '';
+    request.on('data', (chunk) => (rawBody += chunk));
+    request.on('end', () => {
+      receiver.attempts++;
+      if (receiver.failNext > 0) {
+        receiver.failNext--;
+        response.writeHead(500).end();
+        return;
+      }
+      const webhook = sdk.webhook({ headers: request.headers, rawBody });
+      received.push({ valid: webhook.isValid(), body: JSON.parse(rawBody), key: request.headers['x-pusher-key'] });
+      response.writeHead(200).end('ok');
+    });
+  });
+  server.listen(port, '127.0.0.1');
+  await once(server, 'listening');
+  receiver.url = `http://127.0.0.1:${server.address().port}/pusher/webhook`;
+  receiver.port = server.address().port;
+  receiver.close = () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); });
+  receiver.events = () => received.flatMap((r) => r.body.events);
+  receiver.named = (name) => receiver.events().filter((e) => e.name === name);
+  return receiver;
+}
+
 export function authOptions(authorizerUrl, user) {
   const headers = user ? { 'X-User': user } : {};
   return {

@@ -67,5 +67,11 @@ export async function startConfabd({ env = {}, dataDir, withPusher = true } = {}
       assert.equal(code, 0, `confabd exited with ${code}:\n${output}`);
       if (!keepData && !dataDir) rmSync(dir, { recursive: true, force: true });
     },
+    // Kills with SIGKILL, as a crash would: nothing is said to anyone.
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
+      if (!dataDir) rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
