@@ -47,10 +47,12 @@ int establishedOn(quint16 port)
         QFile file { QString::fromLatin1(path) };
         if (!file.open(QIODevice::ReadOnly))
             continue;
-        file.readLine(); // the header
-        while (!file.atEnd()) {
+        // Read whole, then split: read line by line it came out short of the end in runs
+        // with thousands of connections.
+        const auto lines = file.readAll().split('\n');
+        for (qsizetype i = 1; i < lines.size(); ++i) {
             // "sl local_address rem_address st ...": the state 01 is ESTABLISHED.
-            const auto fields = file.readLine().simplified().split(' ');
+            const auto fields = lines.at(i).simplified().split(' ');
             if (fields.size() > 3 && fields.at(3) == "01"
                 && fields.at(1).mid(fields.at(1).lastIndexOf(':') + 1).toUInt(nullptr, 16) == port)
                 ++count;
