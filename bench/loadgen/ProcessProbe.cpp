@@ -34,9 +34,9 @@ qint64 statusKilobytes(const QByteArray &status, QByteArrayView key)
 
 } // namespace
 
-ProcessProbe::ProcessProbe(qint64 pid, QObject *parent)
+ProcessProbe::ProcessProbe(QList<qint64> pids, QObject *parent)
     : QObject(parent)
-    , m_pid(pid)
+    , m_pids(std::move(pids))
 {
     m_timer.setInterval(kSampleIntervalMs);
     connect(&m_timer, &QTimer::timeout, this, &ProcessProbe::sample);
@@ -61,6 +61,22 @@ ProcessProbe::Reading ProcessProbe::read(qint64 pid)
     reading.hwmBytes = statusKilobytes(status, "VmHWM:") * 1024;
     reading.valid = true;
     return reading;
+}
+
+ProcessProbe::Reading ProcessProbe::read(const QList<qint64> &pids)
+{
+    Reading sum;
+    sum.valid = !pids.isEmpty();
+    for (const qint64 pid : pids) {
+        const Reading one = read(pid);
+        sum.valid = sum.valid && one.valid;
+        sum.cpuSeconds += one.cpuSeconds;
+        sum.rssBytes += one.rssBytes;
+        // The sum of the peaks bounds the peak of the sum from above; the sampled sum in
+        // peakRss() bounds it from below.
+        sum.hwmBytes += one.hwmBytes;
+    }
+    return sum;
 }
 
 void ProcessProbe::start()

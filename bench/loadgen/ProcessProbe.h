@@ -1,12 +1,15 @@
 #pragma once
 
+#include <QList>
 #include <QObject>
 #include <QTimer>
 
 namespace confab::bench {
 
-// CPU time and resident memory of one process, read from /proc: the server under test (or
+// CPU time and resident memory of a process, read from /proc: the server under test (or
 // the generator itself) between start() and stop(), sampled often enough to catch the peak.
+// Given several processes (the nodes of a cluster) it reports their sum, so that one node and
+// several compare as one service.
 class ProcessProbe : public QObject
 {
     Q_OBJECT
@@ -20,11 +23,12 @@ public:
         qint64 hwmBytes = 0; // VmHWM: the peak since the process started
     };
 
-    explicit ProcessProbe(qint64 pid, QObject *parent = nullptr);
+    explicit ProcessProbe(QList<qint64> pids, QObject *parent = nullptr);
 
     static Reading read(qint64 pid);
-    Reading now() const { return read(m_pid); }
-    qint64 pid() const { return m_pid; }
+    static Reading read(const QList<qint64> &pids);
+    Reading now() const { return read(m_pids); }
+    const QList<qint64> &pids() const { return m_pids; }
 
     void start();
     void stop();
@@ -37,7 +41,7 @@ public:
 private:
     void sample();
 
-    qint64 m_pid;
+    QList<qint64> m_pids;
     QTimer m_timer;
     Reading m_start;
     qint64 m_startNs = 0;

@@ -64,8 +64,12 @@ public:
             problem(u"could not prepare the server: %1"_s.arg(error));
             return false;
         }
-        server = std::make_unique<ProcessProbe>(target.serverPid());
-        self = std::make_unique<ProcessProbe>(QCoreApplication::applicationPid());
+        server = std::make_unique<ProcessProbe>(target.serverPids());
+        self = std::make_unique<ProcessProbe>(QList { QCoreApplication::applicationPid() });
+        if (const qint64 pid = target.proxyPid()) {
+            proxy = std::make_unique<ProcessProbe>(QList { pid });
+            proxy->start();
+        }
         server->start();
         self->start();
         return true;
@@ -83,7 +87,10 @@ public:
             server->stop();
             self->stop();
             const double wall = server->wallSeconds();
-            QJsonObject serverJson { { "pid"_L1, server->pid() },
+            QJsonArray pids;
+            for (const qint64 pid : server->pids())
+                pids.append(pid);
+            QJsonObject serverJson { { "pids"_L1, pids },
                                      { "cpu_s"_L1, round2(server->cpuSeconds()) },
                                      { "cpu_cores"_L1, round2(server->cpuSeconds() / wall) },
                                      { "rss_start_mib"_L1, round2(server->rssAtStart() / kMiB) },
@@ -104,6 +111,14 @@ public:
                                         { "threads"_L1, threads.count() },
                                         { "rss_peak_mib"_L1, round2(self->peakRss() / kMiB) } });
             result.insert("wall_s"_L1, round2(wall));
+            if (proxy) {
+                proxy->stop();
+                result.insert(
+                    "proxy"_L1,
+                    QJsonObject { { "cpu_s"_L1, round2(proxy->cpuSeconds()) },
+                                  { "cpu_cores"_L1, round2(proxy->cpuSeconds() / wall) },
+                                  { "rss_peak_mib"_L1, round2(proxy->peakRss() / kMiB) } });
+            }
         } else {
             QJsonObject log;
             QString error;
@@ -152,6 +167,7 @@ public:
     QStringList problems;
     std::unique_ptr<ProcessProbe> server;
     std::unique_ptr<ProcessProbe> self;
+    std::unique_ptr<ProcessProbe> proxy; // the load balancer in front of several nodes
 };
 
 int openTimeoutMs(int connections)
@@ -220,6 +236,13 @@ void fanout(Run &run)
     // the cost per delivery is taken from the traffic alone.
     const auto serverBefore = run.server->now();
     const auto generatorBefore = run.self->now();
+    const auto proxyBefore = run.proxy ? run.proxy->now() : ProcessProbe::Reading {};
+    if (const auto perNode = run.target.connectionsPerNode(); !perNode.isEmpty()) {
+        QJsonArray counts;
+        for (const int count : perNode)
+            counts.append(count);
+        run.serverExtra.insert("connections_per_node"_L1, counts);
+    }
 
     // Open loop: message k is due at start + k / rate whatever happened to earlier ones, and
     // carries that due time, so that queueing anywhere shows up in the latency.
@@ -269,6 +292,8 @@ void fanout(Run &run)
     const double deliverySeconds = double(fleet.lastDeliveryNs - start) / 1e9;
     const double serverTrafficCpu = run.server->now().cpuSeconds - serverBefore.cpuSeconds;
     const double generatorTrafficCpu = run.self->now().cpuSeconds - generatorBefore.cpuSeconds;
+    const double proxyTrafficCpu
+        = run.proxy ? run.proxy->now().cpuSeconds - proxyBefore.cpuSeconds : 0.0;
     const double trafficSeconds = double(nowNs() - start) / 1e9;
     auto totals = fleet.collect();
 
@@ -305,7 +330,11 @@ void fanout(Run &run)
               round2(serverTrafficCpu * 1e6 / double(std::max<qint64>(fleet.deliveredCount, 1))) },
             { "generator_cpu_s"_L1, round2(generatorTrafficCpu) },
             { "generator_cpu_cores"_L1,
-              round2(generatorTrafficCpu / std::max(trafficSeconds, 1e-3)) } });
+              round2(generatorTrafficCpu / std::max(trafficSeconds, 1e-3)) },
+            { "proxy_cpu_s"_L1, round2(proxyTrafficCpu) },
+            { "proxy_cpu_us_per_delivery"_L1,
+              round2(proxyTrafficCpu * 1e6
+                     / double(std::max<qint64>(fleet.deliveredCount, 1))) } });
     run.checkFleet(fleet, totals, population.users);
     if (skipped > 0)
         run.problem(

@@ -1,5 +1,6 @@
 #include "Target.h"
 
+#include "HaProxy.h"
 #include "Pinning.h"
 #include "ServerProcess.h"
 #include "store/Database.h"
@@ -16,6 +17,8 @@ using namespace Qt::StringLiterals;
 namespace {
 
 constexpr int kLogLinesKept = 12;
+// Room for health checks and connections still closing from the scenario before.
+constexpr int kProxySpareConnections = 256;
 
 QList<QList<int>> roomsOfUser(const Population &population)
 {
@@ -35,6 +38,29 @@ bool peerAlive(qint64 pid, const QString &name, QString *error)
     return false;
 }
 
+// Established TCP connections whose local port is `port`: a node's share of the clients,
+// counted by the kernel rather than by the node itself.
+int establishedOn(quint16 port)
+{
+    int count = 0;
+    for (const auto *path : { "/proc/net/tcp", "/proc/net/tcp6" }) {
+        QFile file { QString::fromLatin1(path) };
+        if (!file.open(QIODevice::ReadOnly))
+            continue;
+        // Read whole, then split: read line by line it came out short of the end in runs
+        // with thousands of connections.
+        const auto lines = file.readAll().split('\n');
+        for (qsizetype i = 1; i < lines.size(); ++i) {
+            // "sl local_address rem_address st ...": the state 01 is ESTABLISHED.
+            const auto fields = lines.at(i).simplified().split(' ');
+            if (fields.size() > 3 && fields.at(3) == "01"
+                && fields.at(1).mid(fields.at(1).lastIndexOf(':') + 1).toUInt(nullptr, 16) == port)
+                ++count;
+        }
+    }
+    return count;
+}
+
 } // namespace
 
 bool loadEndpoint(const QUrl &url, const QString &certificateFile, const QString &subprotocol,
@@ -52,21 +78,49 @@ bool loadEndpoint(const QUrl &url, const QString &certificateFile, const QString
     return true;
 }
 
-ConfabTarget::ConfabTarget(QString backend, QString serverConfig)
+ConfabTarget::ConfabTarget(QString backend, QString serverConfig, int nodes)
     : m_backend(std::move(backend))
     , m_serverConfig(std::move(serverConfig))
+    , m_nodes(std::max(1, nodes))
 { }
 
 ConfabTarget::~ConfabTarget() = default;
 
-QString ConfabTarget::title() const
+QString ConfabTarget::key() const
 {
-    return m_backend == "postgres"_L1 ? u"confabd (PostgreSQL)"_s : u"confabd (SQLite)"_s;
+    const QString key = u"confabd-"_s + m_backend;
+    return m_nodes == 1 ? key : key + u"-%1nodes"_s.arg(m_nodes);
 }
 
-qint64 ConfabTarget::serverPid() const
+QString ConfabTarget::title() const
 {
-    return m_server ? m_server->processId() : 0;
+    const QString database = m_backend == "postgres"_L1 ? u"PostgreSQL"_s : u"SQLite"_s;
+    if (m_nodes == 1)
+        return u"confabd (%1)"_s.arg(database);
+    return u"confabd ×%1 (%2) behind HAProxy"_s.arg(m_nodes).arg(database);
+}
+
+QList<qint64> ConfabTarget::serverPids() const
+{
+    QList<qint64> pids;
+    for (const auto &server : m_servers)
+        pids.append(server->processId());
+    return pids;
+}
+
+qint64 ConfabTarget::proxyPid() const
+{
+    return m_proxy ? m_proxy->processId() : 0;
+}
+
+QList<int> ConfabTarget::connectionsPerNode() const
+{
+    QList<int> counts;
+    if (m_proxy) {
+        for (const auto &server : m_servers)
+            counts.append(establishedOn(server->port()));
+    }
+    return counts;
 }
 
 bool ConfabTarget::prepare(const Plan &plan, QString *error)
@@ -78,14 +132,20 @@ bool ConfabTarget::prepare(const Plan &plan, QString *error)
     // confabd logs a handshake that ran out of time at debug level only; a reconnect storm
     // needs to count them.
     qputenv("QT_LOGGING_RULES", "confab.net.debug=true");
-    m_server = std::make_unique<test::ServerProcess>(m_serverConfig);
-    if (!m_server->start() || !m_server->stop()) {
-        *error = m_server->errorString();
+    m_proxy.reset();
+    m_servers.clear();
+    auto &first = *m_servers.emplace_back(std::make_unique<test::ServerProcess>(m_serverConfig));
+    if (!first.start() || !first.stop()) {
+        *error = first.errorString();
         return false;
     }
-    const auto url = server::DatabaseUrl::parse(m_server->databaseUrl(), error);
+    const auto url = server::DatabaseUrl::parse(first.databaseUrl(), error);
     if (!url)
         return false;
+    if (m_nodes > 1 && url->dialect != server::Dialect::Postgres) {
+        *error = u"several nodes need PostgreSQL, not %1"_s.arg(m_backend);
+        return false;
+    }
     SeededPopulation seeded;
     {
         server::Database db(*url, u"bench-seed"_s);
@@ -104,15 +164,38 @@ bool ConfabTarget::prepare(const Plan &plan, QString *error)
     for (qsizetype r = 0; r < seeded.roomIds.size(); ++r)
         m_directory.roomIndex.insert(seeded.roomIds.at(r), int(r));
 
-    if (!m_server->start()) {
-        *error = m_server->errorString();
+    if (!first.start()) {
+        *error = first.errorString();
         return false;
     }
-    m_endpoint.url = m_server->url();
-    m_endpoint.certificate = m_server->certificate();
+    m_endpoint.url = first.url();
+    m_endpoint.certificate = first.certificate();
+    if (m_nodes > 1 && !startCluster(plan.population.users, error))
+        return false;
     m_endpoint.subprotocol.clear();
     m_endpoint.expectedErrors
         = test::expectedSslErrors(m_endpoint.certificate, m_endpoint.url.host());
+    return true;
+}
+
+bool ConfabTarget::startCluster(int connections, QString *error)
+{
+    const auto &first = *m_servers.front();
+    QList<quint16> ports { first.port() };
+    for (int n = 1; n < m_nodes; ++n) {
+        auto &node = *m_servers.emplace_back(std::make_unique<test::ServerProcess>(m_serverConfig));
+        if (!node.joinClusterOf(first) || !node.start()) {
+            *error = u"node %1: %2"_s.arg(n + 1).arg(node.errorString());
+            return false;
+        }
+        ports.append(node.port());
+    }
+    m_proxy = std::make_unique<test::HaProxy>();
+    if (!m_proxy->start(ports, connections + kProxySpareConnections)) {
+        *error = m_proxy->errorString();
+        return false;
+    }
+    m_endpoint.url = m_proxy->url();
     return true;
 }
 
@@ -123,34 +206,44 @@ ChatClient *ConfabTarget::createClient(int user, QObject *parent) const
 
 bool ConfabTarget::finish(QJsonObject *report, QString *error)
 {
-    if (!m_server)
+    if (m_servers.empty())
         return true;
-    const bool stopped = m_server->stop();
-    if (!stopped)
-        *error = m_server->errorString();
+    bool stopped = true;
+    if (m_proxy && !m_proxy->stop()) {
+        stopped = false;
+        *error = m_proxy->errorString();
+    }
     // Everything confabd logged above info level is worth a look after a load run.
     static const QRegularExpression notable(u" (warning|critical|fatal) "_s);
-    const QStringList lines = QString::fromUtf8(m_server->standardError()).split(u'\n');
     QJsonArray kept;
     qint64 count = 0;
     qint64 missedPings = 0;
     qint64 handshakeTimeouts = 0;
-    for (const auto &line : lines) {
-        if (line.contains("after missed pings"_L1))
-            ++missedPings;
-        if (line.contains("handshake timed out"_L1))
-            ++handshakeTimeouts;
-        if (!notable.match(line).hasMatch())
-            continue;
-        if (++count <= kLogLinesKept)
-            kept.append(line.left(400));
+    for (const auto &server : m_servers) {
+        if (!server->stop() && stopped) {
+            stopped = false;
+            *error = server->errorString();
+        }
+        const QStringList lines = QString::fromUtf8(server->standardError()).split(u'\n');
+        for (const auto &line : lines) {
+            if (line.contains("after missed pings"_L1))
+                ++missedPings;
+            if (line.contains("handshake timed out"_L1))
+                ++handshakeTimeouts;
+            if (!notable.match(line).hasMatch())
+                continue;
+            if (++count <= kLogLinesKept)
+                kept.append(line.left(400));
+        }
     }
     report->insert("clean_stop"_L1, stopped);
     report->insert("log_warnings"_L1, count);
     report->insert("log_lines"_L1, kept);
     report->insert("dropped_after_missed_pings"_L1, missedPings);
     report->insert("handshake_timeouts"_L1, handshakeTimeouts);
-    m_server.reset();
+    report->insert("nodes"_L1, m_nodes);
+    m_proxy.reset();
+    m_servers.clear();
     return stopped;
 }
 

@@ -10,10 +10,12 @@
 #include <QString>
 
 #include <memory>
+#include <vector>
 
 namespace confab::test {
+class HaProxy;
 class ServerProcess;
-}
+} // namespace confab::test
 
 namespace confab::bench {
 
@@ -26,7 +28,8 @@ struct Plan
 };
 
 // A chat server under measurement: confabd, which the generator starts itself for every
-// scenario on a freshly seeded database, or a peer that the bench script started.
+// scenario on a freshly seeded database (alone, or as several nodes on one PostgreSQL behind
+// HAProxy), or a peer that the bench script started.
 class Target
 {
 public:
@@ -36,7 +39,12 @@ public:
     virtual QString title() const = 0;
     virtual bool supports(const QString &scenario) const = 0;
     virtual bool prepare(const Plan &plan, QString *error) = 0;
-    virtual qint64 serverPid() const = 0;
+    // Every process that serves the clients: one, or the nodes of a cluster.
+    virtual QList<qint64> serverPids() const = 0;
+    // The load balancer in front of the nodes, measured on its own; 0 when there is none.
+    virtual qint64 proxyPid() const { return 0; }
+    // Connections each node holds, to show how the balancer spread them; empty for one node.
+    virtual QList<int> connectionsPerNode() const { return {}; }
     // Called on the thread the client will live on; reads only what prepare() set up.
     virtual ChatClient *createClient(int user, QObject *parent) const = 0;
     // After the scenario's clients are gone: stops or checks the server, and describes what
@@ -52,23 +60,31 @@ protected:
 class ConfabTarget : public Target
 {
 public:
-    ConfabTarget(QString backend, QString serverConfig);
+    // nodes > 1: that many confabd nodes on one PostgreSQL database with one TLS identity,
+    // and the clients connecting through HAProxy (TCP mode, TLS passed through).
+    ConfabTarget(QString backend, QString serverConfig, int nodes = 1);
     ~ConfabTarget() override;
 
-    QString key() const override { return QStringLiteral("confabd-") + m_backend; }
+    QString key() const override;
     QString title() const override;
     bool supports(const QString &) const override { return true; }
     bool prepare(const Plan &plan, QString *error) override;
-    qint64 serverPid() const override;
+    QList<qint64> serverPids() const override;
+    qint64 proxyPid() const override;
+    QList<int> connectionsPerNode() const override;
     ChatClient *createClient(int user, QObject *parent) const override;
     bool finish(QJsonObject *report, QString *error) override;
 
     const ConfabDirectory &directory() const { return m_directory; }
 
 private:
+    bool startCluster(int connections, QString *error);
+
     QString m_backend;
     QString m_serverConfig;
-    std::unique_ptr<test::ServerProcess> m_server;
+    int m_nodes;
+    std::vector<std::unique_ptr<test::ServerProcess>> m_servers; // the first made the database
+    std::unique_ptr<test::HaProxy> m_proxy;
     ConfabDirectory m_directory;
 };
 
@@ -95,7 +111,7 @@ public:
     QString title() const override;
     bool supports(const QString &scenario) const override;
     bool prepare(const Plan &plan, QString *error) override;
-    qint64 serverPid() const override { return m_settings.pid; }
+    QList<qint64> serverPids() const override { return { m_settings.pid }; }
     ChatClient *createClient(int user, QObject *parent) const override;
     bool finish(QJsonObject *report, QString *error) override;
 
@@ -113,7 +129,7 @@ public:
     QString title() const override;
     bool supports(const QString &scenario) const override;
     bool prepare(const Plan &plan, QString *error) override;
-    qint64 serverPid() const override { return m_settings.pid; }
+    QList<qint64> serverPids() const override { return { m_settings.pid }; }
     ChatClient *createClient(int user, QObject *parent) const override;
     bool finish(QJsonObject *report, QString *error) override;
 

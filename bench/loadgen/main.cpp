@@ -2,7 +2,7 @@
 // TLS WebSocket connections and reports what the server sustained. See bench/README.md.
 //
 //   confab-loadgen --size tiny|small|full [--scenarios a,b] [--backends sqlite,postgres]
-//                  [--xmpp-url … --xmpp-cert … --xmpp-pid …] [--mqtt-url … ]
+//                  [--nodes 1,2] [--xmpp-url … --xmpp-cert … --xmpp-pid …] [--mqtt-url … ]
 //                  [--json FILE] [--markdown docs/benchmarks.md]
 //
 // confabd is the binary named by CONFAB_SERVER_BINARY; PostgreSQL cases need
@@ -78,6 +78,10 @@ int main(int argc, char *argv[])
           u"confabd databases: sqlite,postgres (default: sqlite, and postgres "
           "when CONFAB_TEST_POSTGRES_URL is set)"_s,
           u"list"_s },
+        { u"nodes"_s,
+          u"confabd nodes per PostgreSQL target, e.g. 1,2: more than one runs on one database "
+          "behind HAProxy (default: 1)"_s,
+          u"list"_s, u"1"_s },
         { u"threads"_s, u"Generator threads (default: one per core)"_s, u"n"_s },
         { u"server-config"_s, u"confabd configuration file for the measurements"_s, u"file"_s,
           QStringLiteral(CONFAB_BENCH_SERVER_CONFIG) },
@@ -191,9 +195,23 @@ int main(int argc, char *argv[])
         return 2;
     }
 
+    QList<int> nodeCounts;
+    for (const auto &count : parser.value(u"nodes"_s).split(u',', Qt::SkipEmptyParts)) {
+        bool ok = false;
+        nodeCounts.append(count.toInt(&ok));
+        if (!ok || nodeCounts.last() < 1) {
+            out << "--nodes takes node counts such as 1,2, not " << count << Qt::endl;
+            return 2;
+        }
+    }
     std::vector<std::unique_ptr<Target>> targets;
-    for (const auto &backend : std::as_const(backends))
-        targets.push_back(std::make_unique<ConfabTarget>(backend, serverConfig));
+    for (const auto &backend : std::as_const(backends)) {
+        for (const int nodes : std::as_const(nodeCounts)) {
+            // SQLite is one node's own file: a cluster of SQLite nodes does not exist.
+            if (nodes == 1 || backend == "postgres"_L1)
+                targets.push_back(std::make_unique<ConfabTarget>(backend, serverConfig, nodes));
+        }
+    }
     QJsonArray peers;
     if (parser.isSet(u"xmpp-url"_s)) {
         PeerSettings settings;

@@ -40,12 +40,12 @@ bool HaProxy::fail(const QString &message)
     return false;
 }
 
-QString HaProxy::configuration(const QList<quint16> &nodePorts) const
+QString HaProxy::configuration(const QList<quint16> &nodePorts, int maxConnections) const
 {
     // Long client and server timeouts: a chat connection is idle most of the time, and
     // confabd's own pings keep it alive.
     QString config = uR"(global
-    maxconn 2048
+    maxconn %3
 
 defaults
     mode tcp
@@ -67,13 +67,14 @@ backend nodes
     http-check expect status 200
     default-server check check-ssl verify none inter %2 fall 2 rise 1
 )"_s.arg(m_port)
-                         .arg(kCheckIntervalMs);
+                         .arg(kCheckIntervalMs)
+                         .arg(maxConnections);
     for (qsizetype i = 0; i < nodePorts.size(); ++i)
         config += u"    server node%1 127.0.0.1:%2\n"_s.arg(i + 1).arg(nodePorts.at(i));
     return config;
 }
 
-bool HaProxy::start(const QList<quint16> &nodePorts)
+bool HaProxy::start(const QList<quint16> &nodePorts, int maxConnections)
 {
     const QString binary
         = qEnvironmentVariable("CONFAB_HAPROXY", QLatin1StringView(kDefaultBinary));
@@ -88,7 +89,7 @@ bool HaProxy::start(const QList<quint16> &nodePorts)
 
     const QString configPath = QDir(m_root.path()).absoluteFilePath(u"haproxy.cfg"_s);
     QFile file(configPath);
-    const QByteArray text = configuration(nodePorts).toUtf8();
+    const QByteArray text = configuration(nodePorts, maxConnections).toUtf8();
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(text) != text.size())
         return fail(u"Cannot write %1: %2"_s.arg(configPath, file.errorString()));
     file.close();

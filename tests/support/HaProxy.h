@@ -26,22 +26,25 @@ public:
     ~HaProxy() override;
 
     // Writes the configuration into a temporary directory and starts HAProxy in the
-    // foreground; returns once it accepts connections.
-    bool start(const QList<quint16> &nodePorts);
+    // foreground; returns once it accepts connections. maxConnections is HAProxy's own limit
+    // of client connections (each also holds one to a node).
+    bool start(const QList<quint16> &nodePorts, int maxConnections = kDefaultMaxConnections);
     bool stop();
 
     quint16 port() const { return m_port; }
+    qint64 processId() const { return m_process ? m_process->processId() : 0; }
     QUrl url() const; // wss://127.0.0.1:<port>/ws
     QString errorString() const { return m_error; }
     void printDiagnostics() const;
 
     static constexpr std::chrono::milliseconds kStartTimeout { 20'000 };
     static constexpr int kCheckIntervalMs = 300;
+    static constexpr int kDefaultMaxConnections = 2048;
 
 private:
     bool fail(const QString &message);
     bool waitUntilAccepting();
-    QString configuration(const QList<quint16> &nodePorts) const;
+    QString configuration(const QList<quint16> &nodePorts, int maxConnections) const;
 
     QTemporaryDir m_root;
     std::unique_ptr<QProcess> m_process;
