@@ -1,5 +1,9 @@
 #include "LoadThreads.h"
 
+#include "net/EpollEventDispatcher.h"
+
+#include <memory>
+
 namespace confab::bench {
 
 using namespace Qt::StringLiterals;
@@ -9,6 +13,12 @@ LoadThreads::LoadThreads(int count)
     for (int i = 0; i < count; ++i) {
         auto *thread = new QThread;
         thread->setObjectName(u"load-%1"_s.arg(i));
+        // The generator holds as many connections as the server it measures; with Qt's own
+        // dispatcher every socket write would cost a scan of all of them (see the server's
+        // socket threads), and the generator, not the server, would set the pace.
+        auto dispatcher = std::make_unique<server::EpollEventDispatcher>();
+        if (dispatcher->isValid())
+            thread->setEventDispatcher(dispatcher.release());
         auto *context = new QObject;
         context->moveToThread(thread);
         QObject::connect(thread, &QThread::finished, context, &QObject::deleteLater);

@@ -8,6 +8,7 @@
 #include "health/Readiness.h"
 #include "hub/Hub.h"
 #include "net/ConnectionLimiter.h"
+#include "net/EpollEventDispatcher.h"
 #include "net/Listener.h"
 #include "net/SocketWorker.h"
 #include "net/TlsIdentity.h"
@@ -147,6 +148,11 @@ bool Server::start(QString *error)
     for (int i = 0; i < threads; ++i) {
         auto *thread = new QThread(this);
         thread->setObjectName(u"sockets-%1"_s.arg(i));
+        if (m_config.eventLoop == ServerConfig::EventLoop::Epoll) {
+            auto dispatcher = std::make_unique<EpollEventDispatcher>();
+            if (dispatcher->isValid())
+                thread->setEventDispatcher(dispatcher.release());
+        }
         auto *worker = new SocketWorker(*m_services, tls, *m_limiter, m_pusher.get());
         worker->moveToThread(thread);
         connect(thread, &QThread::finished, worker, &QObject::deleteLater);

@@ -26,6 +26,9 @@ struct ServerConfig
     // After SIGTERM, /readyz answers 503 for this long before connections are closed, so a
     // load balancer stops sending new clients here first.
     int drainDelayMs = 0;
+    // How socket threads wait for their connections: epoll, or Qt's own event dispatcher.
+    enum class EventLoop { Epoll, Qt };
+    EventLoop eventLoop = EventLoop::Epoll;
 
     // [limits]
     qsizetype maxTextBytes = 16 * 1024;

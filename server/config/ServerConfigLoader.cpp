@@ -91,6 +91,20 @@ Setting flag(QLatin1StringView section, QLatin1StringView key, bool ServerConfig
             } };
 }
 
+Setting eventLoop(QLatin1StringView section, QLatin1StringView key)
+{
+    return { section, key, [](ServerConfig &config, const QString &text) -> Problem {
+                const QString word = text.trimmed().toLower();
+                if (word == "epoll"_L1)
+                    config.eventLoop = ServerConfig::EventLoop::Epoll;
+                else if (word == "qt"_L1)
+                    config.eventLoop = ServerConfig::EventLoop::Qt;
+                else
+                    return u"must be epoll or qt, not \"%1\""_s.arg(text);
+                return std::nullopt;
+            } };
+}
+
 // Paths are kept as given here and made absolute once the data directory is known.
 Setting path(QLatin1StringView section, QLatin1StringView key, QString ServerConfig::*field)
 {
@@ -233,6 +247,7 @@ const std::vector<Setting> &allSettings()
         wholeNumber(kServer, "socket_threads"_L1, &C::socketThreads, 0, 64),
         identifier(kServer, "node_id"_L1, &C::nodeId),
         wholeNumber(kServer, "drain_delay_ms"_L1, &C::drainDelayMs, 0, 600'000),
+        eventLoop(kServer, "event_loop"_L1),
 
         wholeNumber(kLimits, "max_text_bytes"_L1, &C::maxTextBytes, 1, 1024 * 1024),
         wholeNumber(kLimits, "max_frame_bytes"_L1, &C::maxFrameBytes, 1, 16 * 1024 * 1024),
@@ -307,6 +322,9 @@ constexpr ValueOption kValueOptions[] = {
     { "drain-delay-ms"_L1, "MS"_L1,
       "After SIGTERM, report not ready on /readyz for this long before closing connections. "
       "Default: 0."_L1 },
+    { "event-loop"_L1, "epoll|qt"_L1,
+      "How socket threads wait for their connections: epoll, or Qt's own event dispatcher. "
+      "Default: epoll."_L1 },
 };
 constexpr auto kConfigOption = "config"_L1;
 constexpr auto kPlainOption = "insecure-plain-ws"_L1;

@@ -196,6 +196,7 @@ tls_cert = /etc/confab/cert.pem
 tls_key = /etc/confab/key.pem
 insecure_plain_ws = true
 socket_threads = 2
+event_loop = qt
 
 [limits]
 max_text_bytes = 1000
@@ -226,6 +227,7 @@ login_failures_before_throttle = 3
     QCOMPARE(config.tlsKeyFile, u"/etc/confab/key.pem"_s);
     QCOMPARE(config.insecurePlainWs, true);
     QCOMPARE(config.socketThreads, 2);
+    QCOMPARE(config.eventLoop, ServerConfig::EventLoop::Qt);
     QCOMPARE(config.maxTextBytes, 1000);
     QCOMPARE(config.maxFrameBytes, 6000);
     QCOMPARE(config.requestsPerSecond, 2.5);
@@ -487,6 +489,8 @@ void TestConfig::badValuesAreExplained_data()
     row("flag", server, u"insecure_plain_ws"_s, u"maybe"_s, u"\"maybe\" is not true or false"_s);
     row("fraction for a count", server, u"socket_threads"_s, u"1.5"_s,
         u"\"1.5\" is not a whole number"_s);
+    row("unknown event loop", server, u"event_loop"_s, u"select"_s,
+        u"must be epoll or qt, not \"select\""_s);
     row("too many socket threads", server, u"socket_threads"_s, u"65"_s,
         u"must be from 0 to 64, not 65"_s);
     row("sqlite with a host", server, u"database"_s, u"sqlite://db/chat.db"_s, databaseForms);
@@ -725,6 +729,7 @@ void TestConfig::exampleConfigMatchesTheDefaults()
                            u"insecure_plain_ws"_s,
                            u"socket_threads"_s,
                            u"drain_delay_ms"_s,
+                           u"event_loop"_s,
                            u"max_text_bytes"_s,
                            u"max_frame_bytes"_s,
                            u"requests_per_second"_s,
