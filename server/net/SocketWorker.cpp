@@ -16,6 +16,8 @@
 #include <QWebSocket>
 #include <QWebSocketServer>
 
+#include <algorithm>
+
 namespace confab::server {
 
 Q_LOGGING_CATEGORY(lcNet, "confab.net")
@@ -26,6 +28,16 @@ namespace {
 
 constexpr qsizetype kMaxRequestHead = 16 * 1024;
 constexpr int kCloseGraceMs = 3000;
+// Keep-alive pings go out in slices spread over the interval: pinging thousands of
+// connections in one go (and reading their pongs) stalls the thread's deliveries for tens of
+// milliseconds once per interval. A slice comes up every half second at most.
+constexpr int kMaxPingSlices = 32;
+constexpr int kMinPingSliceMs = 500;
+
+int pingSlicesFor(int pingIntervalMs)
+{
+    return std::clamp(pingIntervalMs / kMinPingSliceMs, 1, kMaxPingSlices);
+}
 
 // A close frame asks the peer to answer; one that never does is cut off after a grace period.
 void closeThenAbort(QWebSocket *socket, QWebSocketProtocol::CloseCode code, const QString &reason)
@@ -50,7 +62,8 @@ SocketWorker::SocketWorker(Services services, std::optional<QSslConfiguration> t
     connect(m_upgrader, &QWebSocketServer::newConnection, this, &SocketWorker::onWebSocketReady);
 
     m_pingTimer = new QTimer(this);
-    m_pingTimer->setInterval(m_services.config.pingIntervalMs);
+    m_pingSlices = pingSlicesFor(m_services.config.pingIntervalMs);
+    m_pingTimer->setInterval(m_services.config.pingIntervalMs / m_pingSlices);
     connect(m_pingTimer, &QTimer::timeout, this, &SocketWorker::checkAlive);
 }
 
@@ -95,7 +108,9 @@ void SocketWorker::adopt(qintptr socketDescriptor)
 
 void SocketWorker::inspectRequest(QTcpSocket *socket)
 {
-    if (!m_handshakes.contains(socket))
+    // A socket that failed its TLS handshake or ran out of time may still have a readyRead
+    // queued; it is closed, and its disconnected() forgets it.
+    if (!m_handshakes.contains(socket) || !socket->isOpen())
         return;
     const QByteArray data = socket->peek(kMaxRequestHead);
     const auto [status, head] = HttpRequestHead::parse(data);
@@ -321,9 +336,13 @@ void SocketWorker::deliver(const QList<quint64> &connectionIds, const QString &f
 
 void SocketWorker::checkAlive()
 {
+    // Each session is in one slice (by id), so it is still pinged once per interval.
+    const quint64 slice = m_pingTick++ % m_pingSlices;
     const auto sessions = m_sessions;
-    for (auto *session : sessions)
-        session->checkAlive(m_services.config.pingIntervalMs);
+    for (auto it = sessions.cbegin(); it != sessions.cend(); ++it) {
+        if (it.key() % m_pingSlices == slice)
+            it.value()->checkAlive(m_services.config.pingIntervalMs);
+    }
 }
 
 void SocketWorker::shutdown()

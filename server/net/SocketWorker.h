@@ -73,6 +73,8 @@ private:
     ConnectionLimiter &m_limiter;
     QWebSocketServer *m_upgrader = nullptr;
     QTimer *m_pingTimer = nullptr;
+    int m_pingSlices = 1;
+    quint64 m_pingTick = 0;
     QHash<QTcpSocket *, Handshake> m_handshakes;
     QHash<PeerKey, Handshake> m_upgrading;
     QHash<quint64, ClientSession *> m_sessions;
