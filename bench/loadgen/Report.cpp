@@ -319,7 +319,7 @@ QString markdownSection(const QJsonObject &run)
         md += u"\n"_s + rule + u"\n"_s;
         for (const auto &figure : figures) {
             const auto scenario = QLatin1StringView(figure.scenario);
-            md += u"| %1 | %2 |"_s.arg(scenario, QLatin1StringView(figure.label));
+            md += u"| %1 | %2 |"_s.arg(scenario, QString::fromUtf8(figure.label));
             if (haveXmpp)
                 md += u" %1 |"_s.arg(
                     ratio(at(resultFor(run, scenario, u"confabd-postgres"_s), figure.path),
