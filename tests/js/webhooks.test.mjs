@@ -91,10 +91,13 @@ test('a failing receiver is retried, and queued webhooks survive a restart', asy
   // The receiver goes away; a webhook becomes due and is queued in the database.
   const port = receiver.port;
   await receiver.close();
+  const failedAttempts = async () => (await fetch(`https://127.0.0.1:${server.port}/pusher/stats`)
+    .then((r) => r.json())).webhooks.failed_attempts;
+  const failedBefore = await failedAttempts();
   const second = pusherClient(server.port);
   clients.push(second);
   await subscribed(second.subscribe('while-down'));
-  await sleep(1500);
+  await waitFor(async () => (await failedAttempts()) > failedBefore, { what: 'an attempt to reach the receiver while it is down' });
   second.disconnect();
   await server.stop({ keepData: true });
 

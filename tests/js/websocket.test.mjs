@@ -209,8 +209,10 @@ test('cache channels replay the last event to a new subscriber, or send pusher:c
   const miss = nextEvent(missChannel, 'pusher:cache_miss');
   await subscribed(missChannel);
   await miss;
+  // The early subscriber hearing the event means the server has handled it, and cached it.
+  const heard = nextEvent(missChannel, 'score');
   await sdk.trigger('cache-scores', 'score', { home: 2, away: 1 });
-  await sleep(100);
+  await heard;
   const late = client();
   const lateChannel = late.subscribe('cache-scores');
   const replay = nextEvent(lateChannel, 'score');

@@ -99,23 +99,35 @@ export function authOptions(authorizerUrl, user) {
   };
 }
 
+// Waits no longer than a test can afford to, and says what it was waiting for: a promise that
+// never settles would otherwise only end in the runner's timeout for the whole file.
+function within(promise, what, timeout = 15000) {
+  let timer;
+  const expired = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeout);
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
 export function connected(pusher) {
-  return new Promise((resolve, reject) => {
+  return within(new Promise((resolve, reject) => {
     if (pusher.connection.state === 'connected') return resolve(pusher.connection.socket_id);
     pusher.connection.bind('connected', () => resolve(pusher.connection.socket_id));
     pusher.connection.bind('failed', () => reject(new Error('connection failed')));
-  });
+  }), 'the connection');
 }
 
 export function subscribed(channel) {
-  return new Promise((resolve, reject) => {
+  return within(new Promise((resolve, reject) => {
     channel.bind('pusher:subscription_succeeded', resolve);
     channel.bind('pusher:subscription_error', (error) => reject(Object.assign(new Error('subscription failed'), { error })));
-  });
+  }), `subscription_succeeded on ${channel.name}`);
 }
 
+// Bind before causing the event: one that arrives earlier is not seen.
 export function nextEvent(channel, name) {
-  return new Promise((resolve) => channel.bind(name, (data, metadata) => resolve({ data, metadata })));
+  return within(new Promise((resolve) => channel.bind(name, (data, metadata) => resolve({ data, metadata }))),
+    `${name} on ${channel.name}`);
 }
 
 // Collects what a callback receives, to assert later that something did not arrive.
