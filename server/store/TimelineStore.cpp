@@ -84,29 +84,20 @@ using MessageKey = std::pair<qint64, QString>; // sender, client id
 
 QList<Outcome<CommittedEvent>> TimelineStore::commit(const QList<PendingEvent> &batch, qint64 now)
 {
+    // Resends are rare (a client repeats only what was not acknowledged before it lost its
+    // connection), and looking for them was the costliest statement of a batch on
+    // PostgreSQL. So a batch is first written trusting the unique index to catch them, and
+    // only a batch where it did is written again, looking them up.
     QList<Outcome<CommittedEvent>> outcomes;
     outcomes.reserve(batch.size());
-    {
-        Transaction transaction(m_db);
-        bool failed = !transaction.isOpen();
-        // Runs of messages go in together; edits and deletes, rarer and each depending on the
-        // message it changes, one by one. Sequence numbers follow the order of the batch.
-        for (qsizetype i = 0; i < batch.size() && !failed;) {
-            if (batch.at(i).kind != EventKind::Message) {
-                outcomes.append(append(batch.at(i), now));
-                failed = isStoreFailure(outcomes.constLast());
-                ++i;
-                continue;
-            }
-            qsizetype end = i;
-            while (end < batch.size() && batch.at(end).kind == EventKind::Message)
-                ++end;
-            failed = !appendMessages(std::span(batch).subspan(i, end - i), now, outcomes);
-            i = end;
-        }
-        if (!failed && announce(outcomes) && transaction.commit())
-            return outcomes;
+    BatchResult result = commitOnce(batch, now, ResendCheck::UniqueIndex, outcomes);
+    if (result == BatchResult::ResendFound) {
+        outcomes.clear();
+        result = commitOnce(batch, now, ResendCheck::LookUp, outcomes);
     }
+    if (result == BatchResult::Committed)
+        return outcomes;
+
     // The batch failed as a whole (a PostgreSQL transaction is lost after any error): retry
     // each event alone, so one bad event cannot take its neighbours down with it.
     outcomes.clear();
@@ -119,6 +110,40 @@ QList<Outcome<CommittedEvent>> TimelineStore::commit(const QList<PendingEvent> &
         outcomes.append(std::move(outcome));
     }
     return outcomes;
+}
+
+TimelineStore::BatchResult TimelineStore::commitOnce(const QList<PendingEvent> &batch, qint64 now,
+                                                     ResendCheck resends,
+                                                     QList<Outcome<CommittedEvent>> &outcomes)
+{
+    Transaction transaction(m_db);
+    if (!transaction.isOpen())
+        return BatchResult::Failed;
+    // Runs of messages go in together; edits and deletes, rarer and each depending on the
+    // message it changes, one by one. Sequence numbers follow the order of the batch.
+    for (qsizetype i = 0; i < batch.size();) {
+        if (batch.at(i).kind != EventKind::Message) {
+            outcomes.append(append(batch.at(i), now));
+            if (isStoreFailure(outcomes.constLast()))
+                return BatchResult::Failed;
+            ++i;
+            continue;
+        }
+        qsizetype end = i;
+        while (end < batch.size() && batch.at(end).kind == EventKind::Message)
+            ++end;
+        switch (appendMessages(std::span(batch).subspan(i, end - i), now, resends, outcomes)) {
+        case RunResult::Written:
+            break;
+        case RunResult::ResendFound:
+            return BatchResult::ResendFound;
+        case RunResult::Failed:
+            return BatchResult::Failed;
+        }
+        i = end;
+    }
+    return announce(outcomes) && transaction.commit() ? BatchResult::Committed
+                                                      : BatchResult::Failed;
 }
 
 bool TimelineStore::announce(const QList<Outcome<CommittedEvent>> &outcomes)
@@ -221,28 +246,31 @@ Outcome<CommittedEvent> TimelineStore::appendMessage(const PendingEvent &pending
     return CommittedEvent { event, false };
 }
 
-bool TimelineStore::appendMessages(std::span<const PendingEvent> run, qint64 now,
-                                   QList<Outcome<CommittedEvent>> &outcomes)
+TimelineStore::RunResult TimelineStore::appendMessages(std::span<const PendingEvent> run,
+                                                       qint64 now, ResendCheck resends,
+                                                       QList<Outcome<CommittedEvent>> &outcomes)
 {
     // A handful of statements for the whole run instead of several per message: on
     // PostgreSQL each statement is a round trip, and they are what bounds ingest.
 
     // Resends of messages stored earlier.
     QHash<MessageKey, std::pair<qint64, qint64>> stored; // key -> (room, seq)
-    QList<std::pair<QVariant, QVariant>> keys;
-    QSet<MessageKey> seenKeys;
-    for (const auto &pending : run) {
-        const MessageKey key { pending.sender.id, pending.clientId };
-        if (!seenKeys.contains(key)) {
-            seenKeys.insert(key);
-            keys.append({ pending.sender.id, pending.clientId });
+    if (resends == ResendCheck::LookUp) {
+        QList<std::pair<QVariant, QVariant>> keys;
+        QSet<MessageKey> seenKeys;
+        for (const auto &pending : run) {
+            const MessageKey key { pending.sender.id, pending.clientId };
+            if (!seenKeys.contains(key)) {
+                seenKeys.insert(key);
+                keys.append({ pending.sender.id, pending.clientId });
+            }
         }
+        if (!lookUpPairs(m_db, u"SELECT sender_id, client_id, room_id, seq FROM events WHERE "_s,
+                         u"(sender_id = ? AND client_id = ?)"_s, keys, [&](const Row &row) {
+                             stored.insert({ row.i64(0), row.text(1) }, { row.i64(2), row.i64(3) });
+                         }))
+            return RunResult::Failed;
     }
-    if (!lookUpPairs(m_db, u"SELECT sender_id, client_id, room_id, seq FROM events WHERE "_s,
-                     u"(sender_id = ? AND client_id = ?)"_s, keys, [&](const Row &row) {
-                         stored.insert({ row.i64(0), row.text(1) }, { row.i64(2), row.i64(3) });
-                     }))
-        return false;
 
     // Who may write where.
     QSet<std::pair<qint64, qint64>> memberships; // (room, user)
@@ -259,7 +287,7 @@ bool TimelineStore::appendMessages(std::span<const PendingEvent> run, qint64 now
                      u"(room_id = ? AND user_id = ?)"_s, wanted, [&](const Row &row) {
                          memberships.insert({ row.i64(0), row.i64(1) });
                      }))
-        return false;
+        return RunResult::Failed;
 
     // What becomes of each message: stored now, a resend, or refused.
     enum class Fate { Store, StoredEarlier, SameAsEarlierInRun, Refused };
@@ -290,7 +318,7 @@ bool TimelineStore::appendMessages(std::span<const PendingEvent> run, qint64 now
                 // Rare: find out whether the room exists at all, for the right refusal.
                 const auto room = m_rooms.requireMember(pending.sender.id, pending.room);
                 if (m_db.lastFailed())
-                    return false;
+                    return RunResult::Failed;
                 decision.fate = Fate::Refused;
                 decision.refusal = room ? notMember(pending.room) : room.error();
             }
@@ -304,7 +332,7 @@ bool TimelineStore::appendMessages(std::span<const PendingEvent> run, qint64 now
                                 "WHERE id = ? RETURNING last_seq"_s,
                                 { count, now, roomId });
         if (m_db.lastFailed() || !query.next())
-            return false;
+            return RunResult::Failed;
         nextSeqOfRoom[roomId] = Row(query).i64(0) - count + 1;
         query.finish();
     }
@@ -316,7 +344,12 @@ bool TimelineStore::appendMessages(std::span<const PendingEvent> run, qint64 now
         }
     }
 
-    // The rows, in chunks of powers of two.
+    // The rows, in chunks of powers of two. Trusting the unique index, a row it turns away is
+    // a resend: the sequence numbers taken for the run would leave a gap, so the caller
+    // starts again with the look-up.
+    const QString onResend = resends == ResendCheck::UniqueIndex
+        ? u" ON CONFLICT (sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING"_s
+        : QString();
     for (qsizetype start = 0; start < toInsert.size();) {
         qsizetype chunk = kRowsPerInsert;
         while (chunk > toInsert.size() - start)
@@ -328,11 +361,17 @@ bool TimelineStore::appendMessages(std::span<const PendingEvent> run, qint64 now
             values << pending.room << decisions[toInsert.at(i)].seq << pending.sender.id
                    << pending.clientId << nonNull(pending.text) << now;
         }
-        if (!m_db.execOk(u"INSERT INTO events (room_id, seq, kind, sender_id, client_id, body, "
-                         "created_at) VALUES "_s
-                             + repeated(u"(?, ?, 0, ?, ?, ?, ?)"_s, chunk, u", "_s),
-                         values))
-            return false;
+        auto &insert
+            = m_db.exec(u"INSERT INTO events (room_id, seq, kind, sender_id, client_id, "
+                        "body, created_at) VALUES "_s
+                            + repeated(u"(?, ?, 0, ?, ?, ?, ?)"_s, chunk, u", "_s) + onResend,
+                        values);
+        if (m_db.lastFailed())
+            return RunResult::Failed;
+        const int written = insert.numRowsAffected();
+        insert.finish();
+        if (resends == ResendCheck::UniqueIndex && written != chunk)
+            return RunResult::ResendFound;
         start += chunk;
     }
 
@@ -357,7 +396,7 @@ bool TimelineStore::appendMessages(std::span<const PendingEvent> run, qint64 now
             const auto [roomId, seq] = stored.value({ pending.sender.id, pending.clientId });
             const auto original = eventAt(roomId, seq);
             if (!original)
-                return false;
+                return RunResult::Failed;
             outcomes.append(CommittedEvent { *original, true });
             break;
         }
@@ -374,7 +413,7 @@ bool TimelineStore::appendMessages(std::span<const PendingEvent> run, qint64 now
             break;
         }
     }
-    return true;
+    return RunResult::Written;
 }
 
 Outcome<CommittedEvent> TimelineStore::appendChange(const PendingEvent &pending, qint64 now)

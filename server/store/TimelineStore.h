@@ -69,10 +69,23 @@ public:
     std::optional<QList<protocol::Event>> range(qint64 roomId, qint64 afterSeq, qint64 upToSeq);
 
 private:
+    // How a run of messages finds resends of messages stored earlier.
+    enum class ResendCheck {
+        // Left to the unique index on (sender, client id): no look-up, and a run that holds a
+        // resend reports ResendFound instead of being written.
+        UniqueIndex,
+        // Looked up before writing, so that resends get their original's outcome.
+        LookUp,
+    };
+    enum class RunResult { Written, ResendFound, Failed };
+    enum class BatchResult { Committed, ResendFound, Failed };
+
+    BatchResult commitOnce(const QList<PendingEvent> &batch, qint64 now, ResendCheck resends,
+                           QList<protocol::Outcome<CommittedEvent>> &outcomes);
     bool announce(const QList<protocol::Outcome<CommittedEvent>> &outcomes);
     protocol::Outcome<CommittedEvent> append(const PendingEvent &pending, qint64 now);
-    bool appendMessages(std::span<const PendingEvent> run, qint64 now,
-                        QList<protocol::Outcome<CommittedEvent>> &outcomes);
+    RunResult appendMessages(std::span<const PendingEvent> run, qint64 now, ResendCheck resends,
+                             QList<protocol::Outcome<CommittedEvent>> &outcomes);
     protocol::Outcome<CommittedEvent> appendMessage(const PendingEvent &pending, qint64 now);
     protocol::Outcome<CommittedEvent> appendChange(const PendingEvent &pending, qint64 now);
     std::optional<protocol::Event> eventAt(qint64 roomId, qint64 seq);

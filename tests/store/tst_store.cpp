@@ -36,6 +36,7 @@ private slots:
     void onlyMembersReadAndWrite();
     void batchAssignsContiguousSequenceNumbers();
     void resendIsStoredOnce();
+    void resendAmongNewMessagesLeavesNoGap();
     void refusalInBatchDoesNotHoldBackOthers();
     void largeMixedBatchKeepsOrder();
     void editAndDeleteOnlyOwnMessages();
@@ -229,6 +230,37 @@ void StoreTest::resendIsStoredOnce()
     QCOMPARE(later.first()->event.seq, outcomes[0]->event.seq);
     QCOMPARE(later.first()->event.timestamp, 5000);
     QCOMPARE(m_timeline->history(alice.id, roomId, std::nullopt, 50)->messages.size(), 1);
+}
+
+// A batch is first written without looking for resends; one that holds a resend of a message
+// stored earlier must not use up sequence numbers for it.
+void StoreTest::resendAmongNewMessagesLeavesNoGap()
+{
+    const User alice = makeUser(u"alice"_s);
+    const qint64 roomId = makeRoom(alice);
+    const PendingEvent original { EventKind::Message, roomId, alice, u"early"_s, u"first"_s, 0 };
+    QVERIFY(m_timeline->commit({ original }, 5000).first());
+
+    const auto outcomes = m_timeline->commit(
+        { { EventKind::Message, roomId, alice, u"n1"_s, u"second"_s, 0 },
+          { EventKind::Message, roomId, alice, u"early"_s, u"first, sent again"_s, 0 },
+          { EventKind::Message, roomId, alice, u"n2"_s, u"third"_s, 0 } },
+        6000);
+    QCOMPARE(outcomes.size(), 3);
+    QVERIFY(outcomes[0] && !outcomes[0]->duplicate);
+    QCOMPARE(outcomes[0]->event.seq, 2);
+    QVERIFY(outcomes[1] && outcomes[1]->duplicate);
+    QCOMPARE(outcomes[1]->event.seq, 1);
+    QCOMPARE(outcomes[1]->event.text, u"first"_s);
+    QVERIFY(outcomes[2] && !outcomes[2]->duplicate);
+    QCOMPARE(outcomes[2]->event.seq, 3);
+
+    const auto page = m_timeline->history(alice.id, roomId, std::nullopt, 50);
+    QVERIFY(page);
+    QStringList texts;
+    for (const auto &message : page->messages)
+        texts.prepend(u"%1:%2"_s.arg(message.seq).arg(message.text));
+    QCOMPARE(texts, QStringList({ u"1:first"_s, u"2:second"_s, u"3:third"_s }));
 }
 
 void StoreTest::refusalInBatchDoesNotHoldBackOthers()
