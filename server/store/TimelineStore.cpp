@@ -325,17 +325,10 @@ TimelineStore::RunResult TimelineStore::appendMessages(std::span<const PendingEv
         }
     }
 
-    // Sequence numbers: one update per room, taking as many as the room's new messages.
-    std::map<qint64, qint64> nextSeqOfRoom;
-    for (const auto &[roomId, count] : newPerRoom) {
-        auto &query = m_db.exec(u"UPDATE rooms SET last_seq = last_seq + ?, last_activity = ? "
-                                "WHERE id = ? RETURNING last_seq"_s,
-                                { count, now, roomId });
-        if (m_db.lastFailed() || !query.next())
-            return RunResult::Failed;
-        nextSeqOfRoom[roomId] = Row(query).i64(0) - count + 1;
-        query.finish();
-    }
+    const auto firstSeqOfRoom = takeSequenceNumbers(newPerRoom, now);
+    if (!firstSeqOfRoom)
+        return RunResult::Failed;
+    std::map<qint64, qint64> nextSeqOfRoom = *firstSeqOfRoom;
     QList<qsizetype> toInsert;
     for (qsizetype i = 0; i < qsizetype(run.size()); ++i) {
         if (decisions[i].fate == Fate::Store) {
@@ -414,6 +407,65 @@ TimelineStore::RunResult TimelineStore::appendMessages(std::span<const PendingEv
         }
     }
     return RunResult::Written;
+}
+
+std::optional<std::map<qint64, qint64>>
+TimelineStore::takeSequenceNumbers(const std::map<qint64, qint64> &countPerRoom, qint64 now)
+{
+    std::map<qint64, qint64> firstSeqOfRoom;
+    if (countPerRoom.size() == 1) {
+        const auto &[roomId, count] = *countPerRoom.begin();
+        auto &query = m_db.exec(u"UPDATE rooms SET last_seq = last_seq + ?, last_activity = ? "
+                                "WHERE id = ? RETURNING last_seq"_s,
+                                { count, now, roomId });
+        if (m_db.lastFailed() || !query.next())
+            return std::nullopt;
+        firstSeqOfRoom[roomId] = Row(query).i64(0) - count + 1;
+        query.finish();
+        return firstSeqOfRoom;
+    }
+
+    // Many rooms at once: a statement per room was a round trip each, and a batch of many
+    // senders touches dozens of rooms. Chunks are padded with room 0, which does not exist.
+    const QList<std::pair<qint64, qint64>> counts(countPerRoom.cbegin(), countPerRoom.cend());
+    for (qsizetype start = 0; start < counts.size(); start += kRowsPerInsert) {
+        const qsizetype count = std::min(kRowsPerInsert, counts.size() - start);
+        const qsizetype rounded = roundedUpToPowerOfTwo(count);
+        QVariantList ids;
+        QVariantList idsAndCounts;
+        for (qsizetype i = 0; i < rounded; ++i) {
+            const auto [roomId, added]
+                = i < count ? counts.at(start + i) : std::pair<qint64, qint64> { 0, 0 };
+            ids << roomId;
+            idsAndCounts << roomId << added;
+        }
+        // The rows lock in room-id order, as every writer on every node takes them, so that
+        // two batches cannot wait for each other. SQLite has one writer at a time.
+        if (m_db.dialect() == Dialect::Postgres
+            && !m_db.execOk(u"SELECT id FROM rooms WHERE id IN ("_s
+                                + repeated(u"?"_s, rounded, u", "_s)
+                                + u") ORDER BY id FOR UPDATE"_s,
+                            ids))
+            return std::nullopt;
+        idsAndCounts << now;
+        auto &query = m_db.exec(
+            u"WITH taken(room_id, added) AS (VALUES "_s
+                + repeated(u"(CAST(? AS BIGINT), CAST(? AS BIGINT))"_s, rounded, u", "_s)
+                + u") UPDATE rooms SET last_seq = last_seq + taken.added, last_activity = ? "
+                  "FROM taken WHERE rooms.id = taken.room_id RETURNING id, last_seq"_s,
+            idsAndCounts);
+        if (m_db.lastFailed())
+            return std::nullopt;
+        while (query.next()) {
+            const qint64 roomId = Row(query).i64(0);
+            firstSeqOfRoom[roomId] = Row(query).i64(1) - countPerRoom.at(roomId) + 1;
+        }
+        query.finish();
+    }
+    // A room that vanished since the membership look-up gets no numbers: the run fails.
+    if (firstSeqOfRoom.size() != countPerRoom.size())
+        return std::nullopt;
+    return firstSeqOfRoom;
 }
 
 Outcome<CommittedEvent> TimelineStore::appendChange(const PendingEvent &pending, qint64 now)

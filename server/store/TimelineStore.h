@@ -5,6 +5,8 @@
 
 #include <QList>
 
+#include <map>
+#include <optional>
 #include <span>
 
 namespace confab::server {
@@ -86,6 +88,9 @@ private:
     protocol::Outcome<CommittedEvent> append(const PendingEvent &pending, qint64 now);
     RunResult appendMessages(std::span<const PendingEvent> run, qint64 now, ResendCheck resends,
                              QList<protocol::Outcome<CommittedEvent>> &outcomes);
+    // The first of count new sequence numbers for each room (room -> count).
+    std::optional<std::map<qint64, qint64>>
+    takeSequenceNumbers(const std::map<qint64, qint64> &countPerRoom, qint64 now);
     protocol::Outcome<CommittedEvent> appendMessage(const PendingEvent &pending, qint64 now);
     protocol::Outcome<CommittedEvent> appendChange(const PendingEvent &pending, qint64 now);
     std::optional<protocol::Event> eventAt(qint64 roomId, qint64 seq);
