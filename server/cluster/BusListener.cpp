@@ -140,14 +140,15 @@ void BusListener::onNotification(const QString &name, QSqlDriver::NotificationSo
         return onNodeMessage(payload.toString());
     if (name != kBusChannel)
         return;
-    const auto message = BusPayload::decode(payload.toString());
+    const QString text = payload.toString();
+    // This node's own commits arrive directly, sooner than their notification.
+    if (BusPayload::isFrom(m_nodeId, text))
+        return;
+    const auto message = BusPayload::decode(text);
     if (!message) {
         qCWarning(lcCluster) << "ignoring a malformed notification on" << name;
         return;
     }
-    // This node's own commits arrive directly, sooner than their notification.
-    if (message->node == m_nodeId)
-        return;
     QList<protocol::Event> ready = m_sequencer.accept(message->events);
     for (const SeqRange &range : message->ranges)
         ready += m_sequencer.catchUp(range.room, range.last);

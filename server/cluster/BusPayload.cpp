@@ -13,10 +13,19 @@ namespace {
 
 constexpr int kVersion = 1;
 
-QByteArray serialize(const QString &node, const QString &key, const QJsonArray &items)
+// The node comes first, so that a listener can tell its own notifications by their first
+// bytes (BusPayload::isFrom) without parsing them. The body is a JSON array's text.
+QByteArray serialize(const QString &node, QLatin1StringView key, const QByteArray &arrayText)
 {
-    return QJsonDocument(QJsonObject { { "v"_L1, kVersion }, { "node"_L1, node }, { key, items } })
-        .toJson(QJsonDocument::Compact);
+    return BusPayload::prefixOf(node).toUtf8() + "\"v\":" + QByteArray::number(kVersion) + ",\""
+        + QByteArray(key.data(), key.size()) + "\":" + arrayText + '}';
+}
+
+// Room number, first and last seq as the JSON array [room,first,last].
+QByteArray rangeText(const SeqRange &range)
+{
+    return '[' + QByteArray::number(range.room) + ',' + QByteArray::number(range.first) + ','
+        + QByteArray::number(range.last) + ']';
 }
 
 QList<SeqRange> rangesOf(const QList<protocol::Event> &events)
@@ -38,32 +47,51 @@ QList<SeqRange> rangesOf(const QList<protocol::Event> &events)
 
 } // namespace
 
+QString BusPayload::prefixOf(const QString &node)
+{
+    // The id as a JSON string: the text of the array [node] without its brackets.
+    const QString quoted
+        = QString::fromUtf8(QJsonDocument(QJsonArray { node }).toJson(QJsonDocument::Compact));
+    return u"{\"node\":"_s + quoted.sliced(1, quoted.size() - 2) + u',';
+}
+
+bool BusPayload::isFrom(const QString &node, QStringView payload)
+{
+    return payload.startsWith(prefixOf(node));
+}
+
 QList<QByteArray> BusPayload::encode(const QString &node, const QList<protocol::Event> &events)
 {
-    QJsonArray items;
-    for (const auto &event : events)
-        items.append(event.toJson());
-    QByteArray whole = serialize(node, u"events"_s, items);
-    if (whole.size() <= kMaxBytes)
-        return { whole };
+    // The events themselves, while they fit; a large batch stops being encoded as soon as it
+    // is clear that it goes by reference.
+    const qsizetype envelope = serialize(node, "events"_L1, "[]").size();
+    QByteArray items = "[";
+    for (const auto &event : events) {
+        if (items.size() > 1)
+            items += ',';
+        items += QJsonDocument(event.toJson()).toJson(QJsonDocument::Compact);
+        if (envelope + items.size() - 1 > kMaxBytes)
+            break;
+    }
+    items += ']';
+    if (envelope + items.size() - 2 <= kMaxBytes)
+        return { serialize(node, "events"_L1, items) };
 
+    const qsizetype rangesEnvelope = serialize(node, "ranges"_L1, "[]").size();
     QList<QByteArray> payloads;
-    QJsonArray ranges;
-    QByteArray last;
+    QByteArray ranges;
     for (const SeqRange &range : rangesOf(events)) {
-        QJsonArray candidate = ranges;
-        candidate.append(QJsonArray { range.room, range.first, range.last });
-        QByteArray encoded = serialize(node, u"ranges"_s, candidate);
-        if (encoded.size() > kMaxBytes && !ranges.isEmpty()) {
-            payloads.append(last);
-            candidate = QJsonArray { QJsonArray { range.room, range.first, range.last } };
-            encoded = serialize(node, u"ranges"_s, candidate);
+        const QByteArray text = rangeText(range);
+        if (!ranges.isEmpty() && rangesEnvelope + ranges.size() + 1 + text.size() > kMaxBytes) {
+            payloads.append(serialize(node, "ranges"_L1, '[' + ranges + ']'));
+            ranges.clear();
         }
-        ranges = candidate;
-        last = encoded;
+        if (!ranges.isEmpty())
+            ranges += ',';
+        ranges += text;
     }
     if (!ranges.isEmpty())
-        payloads.append(last);
+        payloads.append(serialize(node, "ranges"_L1, '[' + ranges + ']'));
     return payloads;
 }
 

@@ -68,6 +68,7 @@ private slots:
     void largeBatchTravelsByReference();
     void manyRoomsSplitOverSeveralNotifications();
     void malformedPayloadsAreRejected();
+    void ownPayloadsAreToldByTheirFirstBytes();
     void inOrderEventsPassStraightThrough();
     void gapIsFilledFromTheDatabase();
     void duplicatesAreDropped();
@@ -135,6 +136,28 @@ void tst_ClusterBus::malformedPayloadsAreRejected()
            u"{\"v\":1,\"node\":\"a\",\"events\":[{\"room\":1}]}"_s }) {
         QVERIFY2(!BusPayload::decode(payload), qPrintable(payload));
     }
+}
+
+void tst_ClusterBus::ownPayloadsAreToldByTheirFirstBytes()
+{
+    QList<Event> many;
+    for (qint64 room = 1; room <= 2000; ++room)
+        many.append(message(room, room));
+    for (const QString &node : { u"node-a"_s, u"n\"ode\\ \u00e9\u4e2d"_s }) {
+        for (const auto &events : { QList<Event> { message(1, 1) }, many }) {
+            for (const QByteArray &bytes : BusPayload::encode(node, events)) {
+                const QString payload = QString::fromUtf8(bytes);
+                QVERIFY2(BusPayload::isFrom(node, payload), qPrintable(payload.left(80)));
+                QVERIFY(!BusPayload::isFrom(node + u"b"_s, payload));
+                QVERIFY(!BusPayload::isFrom(node.chopped(1), payload));
+                QCOMPARE(BusPayload::decode(payload)->node, node);
+            }
+        }
+    }
+    // A payload with its keys in another order is still read, though not told at once.
+    const QString reordered = u"{\"v\":1,\"events\":[],\"node\":\"node-a\"}"_s;
+    QVERIFY(!BusPayload::isFrom(u"node-a"_s, reordered));
+    QCOMPARE(BusPayload::decode(reordered)->node, u"node-a"_s);
 }
 
 void tst_ClusterBus::inOrderEventsPassStraightThrough()
