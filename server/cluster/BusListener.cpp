@@ -21,6 +21,7 @@ BusListener::BusListener(ClusterBus *bus, DatabaseUrl url, QString nodeId, Readi
     : m_bus(bus)
     , m_url(std::move(url))
     , m_nodeId(std::move(nodeId))
+    , m_ownPayloadPrefix(BusPayload::prefixOf(m_nodeId))
     , m_readiness(readiness)
     , m_sequencer([this](qint64 room, qint64 after, qint64 upTo) {
         return m_timeline ? m_timeline->range(room, after, upTo)
@@ -142,7 +143,7 @@ void BusListener::onNotification(const QString &name, QSqlDriver::NotificationSo
         return;
     const QString text = payload.toString();
     // This node's own commits arrive directly, sooner than their notification.
-    if (BusPayload::isFrom(m_nodeId, text))
+    if (text.startsWith(m_ownPayloadPrefix))
         return;
     const auto message = BusPayload::decode(text);
     if (!message) {

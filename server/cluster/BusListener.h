@@ -60,6 +60,7 @@ private:
     ClusterBus *m_bus;
     DatabaseUrl m_url;
     QString m_nodeId;
+    QString m_ownPayloadPrefix;
     Readiness &m_readiness;
     std::unique_ptr<Database> m_db;
     std::unique_ptr<RoomStore> m_rooms;

@@ -13,11 +13,11 @@ namespace {
 
 constexpr int kVersion = 1;
 
-// The node comes first, so that a listener can tell its own notifications by their first
-// bytes (BusPayload::isFrom) without parsing them. The body is a JSON array's text.
-QByteArray serialize(const QString &node, QLatin1StringView key, const QByteArray &arrayText)
+// The node comes first (prefix, from BusPayload::prefixOf), so that a listener can tell its
+// own notifications without parsing them. The body is a JSON array's text.
+QByteArray serialize(const QByteArray &prefix, QLatin1StringView key, const QByteArray &arrayText)
 {
-    return BusPayload::prefixOf(node).toUtf8() + "\"v\":" + QByteArray::number(kVersion) + ",\""
+    return prefix + "\"v\":" + QByteArray::number(kVersion) + ",\""
         + QByteArray(key.data(), key.size()) + "\":" + arrayText + '}';
 }
 
@@ -55,16 +55,12 @@ QString BusPayload::prefixOf(const QString &node)
     return u"{\"node\":"_s + quoted.sliced(1, quoted.size() - 2) + u',';
 }
 
-bool BusPayload::isFrom(const QString &node, QStringView payload)
-{
-    return payload.startsWith(prefixOf(node));
-}
-
 QList<QByteArray> BusPayload::encode(const QString &node, const QList<protocol::Event> &events)
 {
     // The events themselves, while they fit; a large batch stops being encoded as soon as it
     // is clear that it goes by reference.
-    const qsizetype envelope = serialize(node, "events"_L1, "[]").size();
+    const QByteArray prefix = prefixOf(node).toUtf8();
+    const qsizetype envelope = serialize(prefix, "events"_L1, "[]").size();
     QByteArray items = "[";
     for (const auto &event : events) {
         if (items.size() > 1)
@@ -75,15 +71,15 @@ QList<QByteArray> BusPayload::encode(const QString &node, const QList<protocol::
     }
     items += ']';
     if (envelope + items.size() - 2 <= kMaxBytes)
-        return { serialize(node, "events"_L1, items) };
+        return { serialize(prefix, "events"_L1, items) };
 
-    const qsizetype rangesEnvelope = serialize(node, "ranges"_L1, "[]").size();
+    const qsizetype rangesEnvelope = serialize(prefix, "ranges"_L1, "[]").size();
     QList<QByteArray> payloads;
     QByteArray ranges;
     for (const SeqRange &range : rangesOf(events)) {
         const QByteArray text = rangeText(range);
         if (!ranges.isEmpty() && rangesEnvelope + ranges.size() + 1 + text.size() > kMaxBytes) {
-            payloads.append(serialize(node, "ranges"_L1, '[' + ranges + ']'));
+            payloads.append(serialize(prefix, "ranges"_L1, '[' + ranges + ']'));
             ranges.clear();
         }
         if (!ranges.isEmpty())
@@ -91,7 +87,7 @@ QList<QByteArray> BusPayload::encode(const QString &node, const QList<protocol::
         ranges += text;
     }
     if (!ranges.isEmpty())
-        payloads.append(serialize(node, "ranges"_L1, '[' + ranges + ']'));
+        payloads.append(serialize(prefix, "ranges"_L1, '[' + ranges + ']'));
     return payloads;
 }
 

@@ -37,10 +37,8 @@ public:
 
     static QList<QByteArray> encode(const QString &node, const QList<protocol::Event> &events);
     static std::optional<BusMessage> decode(const QString &payload);
-    // Whether a payload was encoded by node, told from its first bytes: a node hears its own
-    // notifications too, and they are most of what it hears under load.
-    static bool isFrom(const QString &node, QStringView payload);
-    // How every payload of node begins.
+    // How every payload of node begins: a node hears its own notifications too, and they are
+    // most of what it hears under load, so it tells them by their first bytes, unparsed.
     static QString prefixOf(const QString &node);
 };
 

@@ -180,17 +180,17 @@ Outcome<CommittedEvent> TimelineStore::append(const PendingEvent &pending, qint6
                                               : appendChange(pending, now);
 }
 
-std::optional<qint64> TimelineStore::nextSeq(qint64 roomId, qint64 now)
+std::optional<qint64> TimelineStore::nextSeq(qint64 roomId, qint64 now, qint64 count)
 {
     // The row lock taken here orders concurrent writers to one room, on every node.
-    auto &query = m_db.exec(u"UPDATE rooms SET last_seq = last_seq + 1, last_activity = ? "
+    auto &query = m_db.exec(u"UPDATE rooms SET last_seq = last_seq + ?, last_activity = ? "
                             "WHERE id = ? RETURNING last_seq"_s,
-                            { now, roomId });
+                            { count, now, roomId });
     if (m_db.lastFailed() || !query.next())
         return std::nullopt;
-    const qint64 seq = Row(query).i64(0);
+    const qint64 first = Row(query).i64(0) - count + 1;
     query.finish();
-    return seq;
+    return first;
 }
 
 std::optional<protocol::Event> TimelineStore::eventAt(qint64 roomId, qint64 seq)
@@ -325,10 +325,10 @@ TimelineStore::RunResult TimelineStore::appendMessages(std::span<const PendingEv
         }
     }
 
-    const auto firstSeqOfRoom = takeSequenceNumbers(newPerRoom, now);
+    auto firstSeqOfRoom = takeSequenceNumbers(newPerRoom, now);
     if (!firstSeqOfRoom)
         return RunResult::Failed;
-    std::map<qint64, qint64> nextSeqOfRoom = *firstSeqOfRoom;
+    std::map<qint64, qint64> nextSeqOfRoom = std::move(*firstSeqOfRoom);
     QList<qsizetype> toInsert;
     for (qsizetype i = 0; i < qsizetype(run.size()); ++i) {
         if (decisions[i].fate == Fate::Store) {
@@ -415,13 +415,10 @@ TimelineStore::takeSequenceNumbers(const std::map<qint64, qint64> &countPerRoom,
     std::map<qint64, qint64> firstSeqOfRoom;
     if (countPerRoom.size() == 1) {
         const auto &[roomId, count] = *countPerRoom.begin();
-        auto &query = m_db.exec(u"UPDATE rooms SET last_seq = last_seq + ?, last_activity = ? "
-                                "WHERE id = ? RETURNING last_seq"_s,
-                                { count, now, roomId });
-        if (m_db.lastFailed() || !query.next())
+        const auto first = nextSeq(roomId, now, count);
+        if (!first)
             return std::nullopt;
-        firstSeqOfRoom[roomId] = Row(query).i64(0) - count + 1;
-        query.finish();
+        firstSeqOfRoom[roomId] = *first;
         return firstSeqOfRoom;
     }
 

@@ -94,7 +94,8 @@ private:
     protocol::Outcome<CommittedEvent> appendMessage(const PendingEvent &pending, qint64 now);
     protocol::Outcome<CommittedEvent> appendChange(const PendingEvent &pending, qint64 now);
     std::optional<protocol::Event> eventAt(qint64 roomId, qint64 seq);
-    std::optional<qint64> nextSeq(qint64 roomId, qint64 now);
+    // The first of count new sequence numbers in one room.
+    std::optional<qint64> nextSeq(qint64 roomId, qint64 now, qint64 count = 1);
 
     Database &m_db;
     RoomStore &m_rooms;
