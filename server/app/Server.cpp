@@ -11,6 +11,7 @@
 #include "net/EpollEventDispatcher.h"
 #include "net/Listener.h"
 #include "net/SocketWorker.h"
+#include "net/TlsContext.h"
 #include "net/TlsIdentity.h"
 #include "pusher/PusherService.h"
 #include "session/Services.h"
@@ -19,7 +20,6 @@
 #include <QDir>
 #include <QLoggingCategory>
 #include <QRandomGenerator>
-#include <QSslConfiguration>
 #include <QSysInfo>
 #include <QTextStream>
 #include <QTimer>
@@ -91,7 +91,7 @@ bool Server::start(QString *error)
     if (!databaseUrl)
         return false;
 
-    std::optional<QSslConfiguration> tls;
+    std::shared_ptr<const TlsContext> tls;
     if (m_config.insecurePlainWs) {
         qCWarning(lcServer).noquote()
             << "TLS IS OFF: serving plain ws:// and http:// because --insecure-plain-ws was given. "
@@ -104,12 +104,9 @@ bool Server::start(QString *error)
         if (identity->generated)
             announce(u"made a self-signed TLS certificate: %1"_s.arg(m_config.tlsCertFile));
         announce(u"TLS certificate SHA-256 fingerprint: %1"_s.arg(identity->fingerprint()));
-        QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
-        configuration.setLocalCertificate(identity->certificate);
-        configuration.setPrivateKey(identity->privateKey);
-        configuration.setProtocol(QSsl::TlsV1_2OrLater);
-        configuration.setPeerVerifyMode(QSslSocket::VerifyNone);
-        tls = configuration;
+        tls = TlsContext::forServer(*identity, error);
+        if (!tls)
+            return false;
     }
 
     const bool clustered = databaseUrl->dialect == Dialect::Postgres;

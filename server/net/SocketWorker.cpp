@@ -3,6 +3,7 @@
 #include "ConnectionLimiter.h"
 #include "HttpEndpoints.h"
 #include "HttpRequestHead.h"
+#include "TlsServerSocket.h"
 #include "config/ServerConfig.h"
 #include "pusher/PusherConnection.h"
 #include "pusher/PusherFrames.h"
@@ -12,7 +13,6 @@
 
 #include <QLoggingCategory>
 #include <QPointer>
-#include <QSslSocket>
 #include <QWebSocket>
 #include <QWebSocketServer>
 
@@ -48,7 +48,7 @@ void closeThenAbort(QWebSocket *socket, QWebSocketProtocol::CloseCode code, cons
 
 } // namespace
 
-SocketWorker::SocketWorker(Services services, std::optional<QSslConfiguration> tls,
+SocketWorker::SocketWorker(Services services, std::shared_ptr<const TlsContext> tls,
                            ConnectionLimiter &limiter, PusherService *pusher)
     : m_services(services)
     , m_tls(std::move(tls))
@@ -79,7 +79,7 @@ void SocketWorker::adopt(qintptr socketDescriptor)
 {
     if (!m_pingTimer->isActive())
         m_pingTimer->start();
-    QTcpSocket *socket = m_tls ? new QSslSocket(this) : new QTcpSocket(this);
+    QTcpSocket *socket = m_tls ? new TlsServerSocket(m_tls, this) : new QTcpSocket(this);
     if (!socket->setSocketDescriptor(socketDescriptor) || m_shuttingDown) {
         socket->abort();
         delete socket;
@@ -99,11 +99,6 @@ void SocketWorker::adopt(qintptr socketDescriptor)
 
     connect(socket, &QTcpSocket::readyRead, this, [this, socket] { inspectRequest(socket); });
     connect(socket, &QTcpSocket::disconnected, this, [this, socket] { forgetHandshake(socket); });
-    if (m_tls) {
-        auto *tlsSocket = static_cast<QSslSocket *>(socket);
-        tlsSocket->setSslConfiguration(*m_tls);
-        tlsSocket->startServerEncryption();
-    }
 }
 
 void SocketWorker::inspectRequest(QTcpSocket *socket)
@@ -112,7 +107,8 @@ void SocketWorker::inspectRequest(QTcpSocket *socket)
     // queued; it is closed, and its disconnected() forgets it.
     if (!m_handshakes.contains(socket) || !socket->isOpen())
         return;
-    const QByteArray data = socket->peek(kMaxRequestHead);
+    // Only what has arrived: a peek reserves as much in the socket's buffer, which it keeps.
+    const QByteArray data = socket->peek(std::min(socket->bytesAvailable(), kMaxRequestHead));
     const auto [status, head] = HttpRequestHead::parse(data);
     if (status == HttpRequestHead::Status::Incomplete && data.size() < kMaxRequestHead)
         return;
@@ -227,6 +223,8 @@ void SocketWorker::onWebSocketReady()
         }
         disconnect(handshake.socket, nullptr, this, nullptr);
         delete handshake.deadline;
+        if (auto *tlsSocket = qobject_cast<TlsServerSocket *>(handshake.socket))
+            tlsSocket->releasePeekBuffer();
         startSession(webSocket, handshake.overLimit);
     }
 }

@@ -5,10 +5,9 @@
 
 #include <QHash>
 #include <QHostAddress>
-#include <QSslConfiguration>
 #include <QTimer>
 
-#include <optional>
+#include <memory>
 
 class QTcpSocket;
 class QWebSocket;
@@ -20,6 +19,7 @@ class ClientSession;
 class ConnectionLimiter;
 class PusherConnection;
 class PusherService;
+class TlsContext;
 struct HttpRequestHead;
 
 // One socket thread's share of the connections: takes accepted sockets, runs their TLS and
@@ -31,8 +31,9 @@ class SocketWorker : public PushSink
     Q_OBJECT
 
 public:
-    // pusher is null when no Pusher app is configured.
-    SocketWorker(Services services, std::optional<QSslConfiguration> tls,
+    // tls is null when serving plain ws:// and http://; pusher is null when no Pusher app is
+    // configured.
+    SocketWorker(Services services, std::shared_ptr<const TlsContext> tls,
                  ConnectionLimiter &limiter, PusherService *pusher = nullptr);
     ~SocketWorker() override;
 
@@ -69,7 +70,7 @@ private:
     void emitDrainedWhenEmpty();
 
     Services m_services;
-    std::optional<QSslConfiguration> m_tls;
+    std::shared_ptr<const TlsContext> m_tls;
     ConnectionLimiter &m_limiter;
     QWebSocketServer *m_upgrader = nullptr;
     QTimer *m_pingTimer = nullptr;

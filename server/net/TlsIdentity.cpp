@@ -156,6 +156,7 @@ std::optional<TlsIdentity> TlsIdentity::loadOrGenerate(const QString &certFile,
         return std::nullopt;
     }
     identity.certificate = chain.first();
+    identity.chain = chain;
     for (auto algorithm : { QSsl::Ec, QSsl::Rsa }) {
         identity.privateKey = QSslKey(keyPem, algorithm, QSsl::Pem);
         if (!identity.privateKey.isNull())

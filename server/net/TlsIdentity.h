@@ -14,6 +14,7 @@ namespace confab::server {
 struct TlsIdentity
 {
     QSslCertificate certificate;
+    QList<QSslCertificate> chain; // the certificate first, then what the file adds to it
     QSslKey privateKey;
     bool generated = false;
 

@@ -1,0 +1,93 @@
+#include "TlsContext.h"
+
+#include "TlsIdentity.h"
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+
+namespace confab::server {
+
+using namespace Qt::StringLiterals;
+
+QString takeOpenSslError(const QString &whenNone)
+{
+    const unsigned long code = ERR_get_error();
+    ERR_clear_error();
+    if (code == 0)
+        return whenNone;
+    char text[256];
+    ERR_error_string_n(code, text, sizeof text);
+    return QString::fromLatin1(text);
+}
+
+std::shared_ptr<const TlsContext> TlsContext::forServer(const TlsIdentity &identity, QString *error)
+{
+    SSL_CTX *context = SSL_CTX_new(TLS_server_method());
+    if (!context) {
+        *error = u"Cannot create the TLS context: %1"_s.arg(
+            takeOpenSslError(u"unknown OpenSSL error"_s));
+        return nullptr;
+    }
+    std::shared_ptr<const TlsContext> shared(new TlsContext(context));
+    const auto fail = [error](const QString &what) {
+        *error = u"%1: %2"_s.arg(what, takeOpenSslError(u"unknown OpenSSL error"_s));
+        return nullptr;
+    };
+
+    if (SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION) != 1)
+        return fail(u"Cannot require TLS 1.2 or later"_s);
+    SSL_CTX_set_options(context, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+    // Idle connections hold no record buffers; a connection's plaintext is written whole
+    // records at a time and its ciphertext handed to the socket at once.
+    SSL_CTX_set_mode(context, SSL_MODE_RELEASE_BUFFERS);
+    // One read takes in every record that has arrived, not a header and then a body each.
+    SSL_CTX_set_read_ahead(context, 1);
+    // Resumption rides on stateless tickets: a server-side session cache would grow with every
+    // client ever seen.
+    SSL_CTX_set_session_cache_mode(context, SSL_SESS_CACHE_OFF);
+    SSL_CTX_set_num_tickets(context, 1);
+
+    for (qsizetype i = 0; i < identity.chain.size(); ++i) {
+        const QByteArray pem = identity.chain.at(i).toPem();
+        BIO *bio = BIO_new_mem_buf(pem.constData(), int(pem.size()));
+        X509 *certificate = bio ? PEM_read_bio_X509(bio, nullptr, nullptr, nullptr) : nullptr;
+        BIO_free(bio);
+        if (!certificate)
+            return fail(u"Cannot read the TLS certificate"_s);
+        // The leaf is the context's own; the others are sent along as its chain.
+        const int ok = i == 0 ? SSL_CTX_use_certificate(context, certificate)
+                              : SSL_CTX_add0_chain_cert(context, certificate);
+        if (i == 0 || ok != 1)
+            X509_free(certificate);
+        if (ok != 1)
+            return fail(u"Cannot use the TLS certificate"_s);
+    }
+    const QByteArray keyPem = identity.privateKey.toPem();
+    BIO *bio = BIO_new_mem_buf(keyPem.constData(), int(keyPem.size()));
+    EVP_PKEY *key = bio ? PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr) : nullptr;
+    BIO_free(bio);
+    const bool keyUsed = key && SSL_CTX_use_PrivateKey(context, key) == 1;
+    EVP_PKEY_free(key);
+    if (!keyUsed)
+        return fail(u"Cannot use the TLS private key"_s);
+    if (SSL_CTX_check_private_key(context) != 1)
+        return fail(u"The TLS private key does not match the certificate"_s);
+    return shared;
+}
+
+TlsContext::TlsContext(SSL_CTX *context)
+    : m_context(context)
+{ }
+
+TlsContext::~TlsContext()
+{
+    SSL_CTX_free(m_context);
+}
+
+SSL *TlsContext::newConnection() const
+{
+    return SSL_new(m_context);
+}
+
+} // namespace confab::server

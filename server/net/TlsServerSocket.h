@@ -1,0 +1,81 @@
+#pragma once
+
+#include <QTcpSocket>
+
+#include <memory>
+
+typedef struct ssl_st SSL;
+
+namespace confab::server {
+
+class TlsContext;
+
+// The server's side of one TLS connection, on the shared TlsContext. To the code above it
+// (the HTTP handshake, QWebSocket) it is a QTcpSocket that reads and writes plaintext; the
+// ciphertext goes through a plain QTcpSocket underneath, which OpenSSL reads and writes
+// directly. Plaintext written in one turn of the event loop leaves in as few TLS records as
+// it fits in, and an idle connection keeps no buffers.
+class TlsServerSocket final : public QTcpSocket
+{
+    Q_OBJECT
+
+public:
+    explicit TlsServerSocket(std::shared_ptr<const TlsContext> context, QObject *parent = nullptr);
+    ~TlsServerSocket() override;
+
+    // Takes over an accepted connection; the handshake runs as the client's hello arrives.
+    bool setSocketDescriptor(qintptr socketDescriptor, SocketState state = ConnectedState,
+                             OpenMode openMode = ReadWrite) override;
+    bool isEncrypted() const { return m_encrypted; }
+    // Whether the client resumed an earlier session (a ticket), sparing the key exchange's
+    // signature.
+    bool isSessionResumed() const;
+    // A peek leaves a 16 KiB buffer in QIODevice, however little was peeked at, and QIODevice
+    // keeps it for good; the HTTP handshake peeks. Called once the handshake is over, this
+    // frees it as soon as it is empty.
+    void releasePeekBuffer();
+
+    qint64 bytesAvailable() const override;
+    qint64 bytesToWrite() const override;
+    bool canReadLine() const override;
+    // Both end the connection in order: what was written is sent, then TLS's close_notify.
+    // A peer that does not take it within a grace period is cut off.
+    void close() override;
+    void disconnectFromHost() override;
+    void setSocketOption(SocketOption option, const QVariant &value) override;
+    QVariant socketOption(SocketOption option) override;
+
+signals:
+    void encrypted();
+
+protected:
+    qint64 readData(char *data, qint64 maxSize) override;
+    qint64 writeData(const char *data, qint64 size) override;
+    qint64 skipData(qint64 maxSize) override;
+
+private:
+    friend struct TransportBio;
+
+    void onCiphertextArrived();
+    void onTransportDisconnected();
+    void onTransportError(SocketError error);
+    void decrypt();
+    void scheduleEncrypt();
+    bool encryptPending();
+    void fail(SocketError error, const QString &reason);
+    // Ends the connection: in order (what is written goes first) or at once.
+    void finish(bool orderly);
+    void releaseTransport(bool orderly);
+
+    std::shared_ptr<const TlsContext> m_context;
+    QTcpSocket *m_transport;
+    std::unique_ptr<SSL, void (*)(SSL *)> m_ssl;
+    QByteArray m_plainIn;
+    qsizetype m_plainInRead = 0;
+    QByteArray m_plainOut;
+    bool m_encrypted = false;
+    bool m_encryptQueued = false;
+    bool m_releasePeekBuffer = false;
+};
+
+} // namespace confab::server

@@ -1,0 +1,255 @@
+// The server's TLS connections on the shared context, against Qt's own TLS client: the
+// handshake, plaintext both ways (large and small), orderly closes from either side, and a
+// client that does not speak TLS at all.
+#include "net/TlsContext.h"
+#include "net/TlsIdentity.h"
+#include "net/TlsServerSocket.h"
+
+#include <QSignalSpy>
+#include <QSslSocket>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace confab::server;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int kTimeoutMs = 20'000;
+
+// Hands every accepted connection to a TlsServerSocket on one shared context.
+class TlsServer : public QTcpServer
+{
+public:
+    explicit TlsServer(std::shared_ptr<const TlsContext> context)
+        : m_context(std::move(context))
+    { }
+
+    QList<TlsServerSocket *> accepted;
+
+protected:
+    void incomingConnection(qintptr descriptor) override
+    {
+        auto *socket = new TlsServerSocket(m_context, this);
+        QVERIFY(socket->setSocketDescriptor(descriptor));
+        accepted.append(socket);
+    }
+
+private:
+    std::shared_ptr<const TlsContext> m_context;
+};
+
+QByteArray pattern(qsizetype size)
+{
+    QByteArray bytes(size, Qt::Uninitialized);
+    for (qsizetype i = 0; i < size; ++i)
+        bytes[i] = char('a' + (i * 7 + i / 251) % 26);
+    return bytes;
+}
+
+} // namespace
+
+class TestTlsServerSocket : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void plaintextCrossesBothWays_data();
+    void plaintextCrossesBothWays();
+    void serverCloseSendsWhatWasWrittenFirst();
+    void clientCloseIsSeenAfterItsLastBytes();
+    void clientWithoutTlsIsTurnedAway();
+    void sessionsResumeOnAnotherConnection();
+
+private:
+    // A client connected and encrypted to the server, and the server's side of it.
+    bool connectClient();
+
+    QTemporaryDir m_dir;
+    std::shared_ptr<const TlsContext> m_context;
+    QSslCertificate m_certificate;
+    std::unique_ptr<TlsServer> m_server;
+    std::unique_ptr<QSslSocket> m_client;
+    TlsServerSocket *m_serverSide = nullptr;
+};
+
+void TestTlsServerSocket::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    QString error;
+    const auto identity = TlsIdentity::loadOrGenerate(m_dir.filePath(u"cert.pem"_s),
+                                                      m_dir.filePath(u"key.pem"_s), &error);
+    QVERIFY2(identity, qPrintable(error));
+    m_certificate = identity->certificate;
+    m_context = TlsContext::forServer(*identity, &error);
+    QVERIFY2(m_context, qPrintable(error));
+}
+
+void TestTlsServerSocket::init()
+{
+    m_server = std::make_unique<TlsServer>(m_context);
+    QVERIFY(m_server->listen(QHostAddress::LocalHost));
+}
+
+void TestTlsServerSocket::cleanup()
+{
+    m_client.reset();
+    m_serverSide = nullptr;
+    m_server.reset();
+}
+
+bool TestTlsServerSocket::connectClient()
+{
+    m_client = std::make_unique<QSslSocket>();
+    QSslConfiguration configuration = m_client->sslConfiguration();
+    configuration.setCaCertificates({ m_certificate });
+    configuration.setSslOption(QSsl::SslOptionDisableSessionPersistence, false);
+    m_client->setSslConfiguration(configuration);
+    m_client->setPeerVerifyName(u"localhost"_s);
+    const int before = int(m_server->accepted.size());
+    m_client->connectToHostEncrypted(u"127.0.0.1"_s, m_server->serverPort());
+    // Server and client share this thread: waited for with the event loop running.
+    if (!QTest::qWaitFor([&] { return m_client->isEncrypted(); }, kTimeoutMs)) {
+        qWarning() << "no TLS session:" << m_client->errorString();
+        return false;
+    }
+    if (!QTest::qWaitFor([&] { return m_server->accepted.size() > before; }, kTimeoutMs))
+        return false;
+    m_serverSide = m_server->accepted.last();
+    return QTest::qWaitFor([&] { return m_serverSide->isEncrypted(); }, kTimeoutMs);
+}
+
+void TestTlsServerSocket::plaintextCrossesBothWays_data()
+{
+    QTest::addColumn<qsizetype>("size");
+    QTest::newRow("a few bytes") << qsizetype(5);
+    QTest::newRow("one record exactly") << qsizetype(16 * 1024);
+    QTest::newRow("a megabyte") << qsizetype(1024 * 1024);
+}
+
+void TestTlsServerSocket::plaintextCrossesBothWays()
+{
+    QFETCH(qsizetype, size);
+    QVERIFY(connectClient());
+    QCOMPARE(m_client->sessionProtocol(), QSsl::TlsV1_3);
+
+    const QByteArray sent = pattern(size);
+    m_client->write(sent);
+    QByteArray received;
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            received += m_serverSide->readAll();
+            return received.size() >= size;
+        },
+        kTimeoutMs));
+    QCOMPARE(received, sent);
+
+    // Written in pieces within one turn of the event loop, it still arrives whole and in order.
+    const QByteArray reply = pattern(size + 3);
+    for (qsizetype at = 0; at < reply.size(); at += 4096)
+        m_serverSide->write(reply.mid(at, 4096));
+    QByteArray echoed;
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            echoed += m_client->readAll();
+            return echoed.size() >= reply.size();
+        },
+        kTimeoutMs));
+    QCOMPARE(echoed, reply);
+}
+
+void TestTlsServerSocket::serverCloseSendsWhatWasWrittenFirst()
+{
+    QVERIFY(connectClient());
+    QSignalSpy serverDisconnected(m_serverSide, &QAbstractSocket::disconnected);
+    const QByteArray last = pattern(200 * 1024);
+    m_serverSide->write(last);
+    m_serverSide->close();
+    QCOMPARE(serverDisconnected.size(), 1);
+    QCOMPARE(m_serverSide->state(), QAbstractSocket::UnconnectedState);
+
+    QByteArray received;
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            received += m_client->readAll();
+            return m_client->state() == QAbstractSocket::UnconnectedState;
+        },
+        kTimeoutMs));
+    received += m_client->readAll();
+    QCOMPARE(received.size(), last.size());
+    QCOMPARE(received, last);
+}
+
+void TestTlsServerSocket::clientCloseIsSeenAfterItsLastBytes()
+{
+    QVERIFY(connectClient());
+    QSignalSpy disconnected(m_serverSide, &QAbstractSocket::disconnected);
+    m_client->write("goodbye");
+    m_client->disconnectFromHost();
+    QVERIFY(disconnected.wait(kTimeoutMs));
+    QCOMPARE(m_serverSide->state(), QAbstractSocket::UnconnectedState);
+    QCOMPARE(m_serverSide->readAll(), "goodbye");
+    // Writing to a closed connection is refused, not queued.
+    QCOMPARE(m_serverSide->write("late"), -1);
+}
+
+void TestTlsServerSocket::clientWithoutTlsIsTurnedAway()
+{
+    QTcpSocket plain;
+    plain.connectToHost(u"127.0.0.1"_s, m_server->serverPort());
+    QVERIFY(plain.waitForConnected(kTimeoutMs));
+    QVERIFY(QTest::qWaitFor([&] { return !m_server->accepted.isEmpty(); }, kTimeoutMs));
+    TlsServerSocket *serverSide = m_server->accepted.last();
+    QSignalSpy errors(serverSide, &QAbstractSocket::errorOccurred);
+    QSignalSpy disconnected(serverSide, &QAbstractSocket::disconnected);
+
+    plain.write("GET /ws HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    QVERIFY(disconnected.wait(kTimeoutMs));
+    QCOMPARE(errors.size(), 1);
+    QCOMPARE(errors.first().first().value<QAbstractSocket::SocketError>(),
+             QAbstractSocket::SslHandshakeFailedError);
+    QVERIFY(!serverSide->isEncrypted());
+    QCOMPARE(serverSide->bytesAvailable(), 0);
+    QVERIFY(QTest::qWaitFor([&] { return plain.state() == QAbstractSocket::UnconnectedState; },
+                            kTimeoutMs));
+}
+
+void TestTlsServerSocket::sessionsResumeOnAnotherConnection()
+{
+    // The ticket of a first connection, offered on a second: with one context for all
+    // connections the server can read it, and the second handshake is a resumption.
+    QVERIFY(connectClient());
+    m_client->write("hello");
+    QVERIFY(QTest::qWaitFor([&] { return m_serverSide->bytesAvailable() == 5; }, kTimeoutMs));
+    m_serverSide->write("ticket please");
+    QVERIFY(QTest::qWaitFor([&] { return m_client->bytesAvailable() > 0; }, kTimeoutMs));
+    const QByteArray ticket = m_client->sslConfiguration().sessionTicket();
+    QVERIFY(!ticket.isEmpty());
+    m_client->disconnectFromHost();
+
+    auto second = std::make_unique<QSslSocket>();
+    QSslConfiguration configuration = second->sslConfiguration();
+    configuration.setCaCertificates({ m_certificate });
+    configuration.setSslOption(QSsl::SslOptionDisableSessionPersistence, false);
+    configuration.setSessionTicket(ticket);
+    second->setSslConfiguration(configuration);
+    second->setPeerVerifyName(u"localhost"_s);
+    second->connectToHostEncrypted(u"127.0.0.1"_s, m_server->serverPort());
+    QVERIFY2(QTest::qWaitFor([&] { return second->isEncrypted(); }, kTimeoutMs),
+             qPrintable(second->errorString()));
+    second->write("again");
+    QVERIFY(QTest::qWaitFor([&] { return m_server->accepted.last()->bytesAvailable() == 5; },
+                            kTimeoutMs));
+    QCOMPARE(m_server->accepted.last()->readAll(), "again");
+    QVERIFY(!m_serverSide->isSessionResumed());
+    QVERIFY(m_server->accepted.last()->isSessionResumed());
+}
+
+QTEST_MAIN(TestTlsServerSocket)
+#include "tst_tlsserversocket.moc"
