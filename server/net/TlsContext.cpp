@@ -37,7 +37,11 @@ std::shared_ptr<const TlsContext> TlsContext::forServer(const TlsIdentity &ident
 
     if (SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION) != 1)
         return fail(u"Cannot require TLS 1.2 or later"_s);
-    SSL_CTX_set_options(context, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+    // A peer that closes without close_notify has ended the stream, not cut an answer short:
+    // WebSocket frames and HTTP requests carry their own ends.
+    SSL_CTX_set_options(context,
+                        SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE
+                            | SSL_OP_IGNORE_UNEXPECTED_EOF);
     // Idle connections hold no record buffers; a connection's plaintext is written whole
     // records at a time and its ciphertext handed to the socket at once.
     SSL_CTX_set_mode(context, SSL_MODE_RELEASE_BUFFERS);

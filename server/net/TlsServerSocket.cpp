@@ -1,10 +1,10 @@
 #include "TlsServerSocket.h"
 
+#include "TcpStream.h"
 #include "TlsContext.h"
 
 #include <QLoggingCategory>
 #include <QSignalBlocker>
-#include <QTimer>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -29,8 +29,7 @@ QString lastOpenSslError()
 
 } // namespace
 
-// OpenSSL reads and writes the ciphertext straight from and to the transport socket's own
-// buffers, so there is no third copy of it in between.
+// OpenSSL reads and writes the ciphertext straight from and to the connection's descriptor.
 struct TransportBio
 {
     static BIO_METHOD *method()
@@ -46,7 +45,7 @@ struct TransportBio
         return shared;
     }
 
-    static QTcpSocket *transportOf(BIO *bio)
+    static TcpStream *transportOf(BIO *bio)
     {
         return static_cast<TlsServerSocket *>(BIO_get_data(bio))->m_transport;
     }
@@ -54,8 +53,8 @@ struct TransportBio
     static int write(BIO *bio, const char *data, size_t size, size_t *written)
     {
         BIO_clear_retry_flags(bio);
-        QTcpSocket *transport = transportOf(bio);
-        if (!transport || transport->write(data, qint64(size)) != qint64(size))
+        TcpStream *transport = transportOf(bio);
+        if (!transport || !transport->write(data, qint64(size)))
             return 0;
         *written = size;
         return 1;
@@ -64,21 +63,21 @@ struct TransportBio
     static int read(BIO *bio, char *data, size_t size, size_t *readBytes)
     {
         BIO_clear_retry_flags(bio);
-        QTcpSocket *transport = transportOf(bio);
+        TcpStream *transport = transportOf(bio);
         const qint64 got = transport ? transport->read(data, qint64(size)) : -1;
         if (got > 0) {
             *readBytes = size_t(got);
             return 1;
         }
-        if (got == 0 && transport->state() == QAbstractSocket::ConnectedState)
+        if (got == 0 && !transport->atEnd())
             BIO_set_retry_read(bio);
         return 0;
     }
 
     static long control(BIO *, int command, long, void *)
     {
-        // Writes are complete when write() returns: the transport buffers what the kernel
-        // does not take yet.
+        // Writes are complete when write() returns: the stream keeps what the kernel does not
+        // take yet.
         return command == BIO_CTRL_FLUSH ? 1 : 0;
     }
 };
@@ -86,7 +85,6 @@ struct TransportBio
 TlsServerSocket::TlsServerSocket(std::shared_ptr<const TlsContext> context, QObject *parent)
     : QTcpSocket(parent)
     , m_context(std::move(context))
-    , m_transport(new QTcpSocket(this))
     , m_ssl(nullptr, SSL_free)
 { }
 
@@ -95,17 +93,16 @@ TlsServerSocket::~TlsServerSocket() = default;
 bool TlsServerSocket::setSocketDescriptor(qintptr socketDescriptor, SocketState, OpenMode)
 {
     m_ssl.reset(m_context->newConnection());
-    if (!m_ssl || !m_transport->setSocketDescriptor(socketDescriptor)) {
-        setSocketError(m_ssl ? m_transport->error() : SslInternalError);
-        setErrorString(m_ssl ? m_transport->errorString() : lastOpenSslError());
-        return false;
-    }
-    BIO *bio = BIO_new(TransportBio::method());
+    BIO *bio = m_ssl ? BIO_new(TransportBio::method()) : nullptr;
     if (!bio) {
         setSocketError(SslInternalError);
         setErrorString(lastOpenSslError());
         return false;
     }
+    m_transport = new TcpStream(socketDescriptor, this);
+    // Records leave whole, as many as a turn of the event loop wrote: Nagle's algorithm
+    // would only hold the next turn's back.
+    m_transport->setSocketOption(LowDelayOption, 1);
     BIO_set_data(bio, this);
     BIO_set_init(bio, 1);
     SSL_set_bio(m_ssl.get(), bio, bio);
@@ -119,10 +116,8 @@ bool TlsServerSocket::setSocketDescriptor(qintptr socketDescriptor, SocketState,
     // buffer of its own per connection (only what is peeked at stays there).
     QIODevice::open(QIODevice::ReadWrite | QIODevice::Unbuffered);
     setSocketState(ConnectedState);
-    connect(m_transport, &QTcpSocket::readyRead, this, &TlsServerSocket::onCiphertextArrived);
-    connect(m_transport, &QTcpSocket::disconnected, this,
-            &TlsServerSocket::onTransportDisconnected);
-    connect(m_transport, &QTcpSocket::errorOccurred, this, &TlsServerSocket::onTransportError);
+    connect(m_transport, &TcpStream::readyRead, this, &TlsServerSocket::onCiphertextArrived);
+    connect(m_transport, &TcpStream::broken, this, [this] { failWith(NetworkError); });
     return true;
 }
 
@@ -213,14 +208,11 @@ void TlsServerSocket::onCiphertextArrived()
         ERR_clear_error();
         const int result = SSL_do_handshake(m_ssl.get());
         if (result != 1) {
-            if (SSL_get_error(m_ssl.get(), result) == SSL_ERROR_WANT_READ) {
-                m_transport->flush();
+            if (SSL_get_error(m_ssl.get(), result) == SSL_ERROR_WANT_READ)
                 return;
-            }
-            return fail(SslHandshakeFailedError, lastOpenSslError());
+            return failWith(SslHandshakeFailedError);
         }
         m_encrypted = true;
-        m_transport->flush();
         emit encrypted();
         if (!m_plainOut.isEmpty())
             scheduleEncrypt();
@@ -267,14 +259,16 @@ void TlsServerSocket::decrypt()
         }
         if (m_plainIn.size() > before)
             emit readyRead();
-        return fail(SslInternalError, lastOpenSslError());
+        return failWith(SslInternalError);
     }
-    // TLS 1.3 may answer what it read (a key update), and the transport sends it at once.
-    if (m_transport && m_transport->bytesToWrite() > 0)
-        m_transport->flush();
     if (m_plainIn.size() > before)
         emit readyRead();
+    // The peer's close_notify, or its end of the stream (the context ignores a missing
+    // close_notify: WebSocket frames carry their own ends).
     if (peerClosed && state() == ConnectedState) {
+        setSocketError(RemoteHostClosedError);
+        setErrorString(u"The remote host closed the connection"_s);
+        emit errorOccurred(RemoteHostClosedError);
         emit readChannelFinished();
         finish(true);
     }
@@ -305,40 +299,27 @@ bool TlsServerSocket::encryptPending()
         ERR_clear_error();
         if (SSL_write_ex(m_ssl.get(), m_plainOut.constData() + offset, chunk, &written) != 1) {
             m_plainOut = QByteArray();
-            fail(SslInternalError, lastOpenSslError());
+            failWith(SslInternalError);
             return false;
         }
         offset += qsizetype(written);
     }
     m_plainOut = QByteArray();
-    if (m_transport)
-        m_transport->flush();
     emit bytesWritten(offset);
     return true;
 }
 
-void TlsServerSocket::onTransportDisconnected()
+void TlsServerSocket::failWith(SocketError error)
 {
     if (state() != ConnectedState)
         return;
-    emit readChannelFinished();
-    finish(false);
-}
-
-void TlsServerSocket::onTransportError(SocketError error)
-{
-    if (state() == UnconnectedState)
-        return;
-    setSocketError(error);
-    setErrorString(m_transport->errorString());
-    emit errorOccurred(error);
-}
-
-void TlsServerSocket::fail(SocketError error, const QString &reason)
-{
-    if (state() != ConnectedState)
-        return;
-    qCDebug(lcTls).noquote() << "TLS with" << peerAddress().toString() << "failed:" << reason;
+    // A broken connection says more than the TLS error it caused.
+    const bool broken = m_transport->error() != UnknownSocketError;
+    const QString reason = broken ? m_transport->errorString() : lastOpenSslError();
+    ERR_clear_error();
+    if (broken)
+        error = m_transport->error();
+    qCDebug(lcTls).noquote() << "TLS with" << peerAddress().toString() << "ended:" << reason;
     setSocketError(error);
     setErrorString(reason);
     emit errorOccurred(error);
@@ -352,41 +333,20 @@ void TlsServerSocket::finish(bool orderly)
         return;
     setSocketState(ClosingState);
     emit stateChanged(ClosingState);
-    if (orderly && m_encrypted && m_transport && m_transport->state() == ConnectedState
-        && encryptPending() && m_transport) {
+    if (orderly && m_encrypted && m_transport->error() == UnknownSocketError && encryptPending()) {
         ERR_clear_error();
         SSL_shutdown(m_ssl.get());
     }
-    if (m_transport)
-        releaseTransport(orderly);
+    // The last bytes leave on their own, even after this socket is gone.
+    TcpStream *transport = std::exchange(m_transport, nullptr);
+    disconnect(transport, nullptr, this, nullptr);
+    if (orderly)
+        transport->closeWhenSent(kLingerMs);
+    else
+        delete transport;
     setSocketState(UnconnectedState);
     emit stateChanged(UnconnectedState);
     emit disconnected();
-}
-
-void TlsServerSocket::releaseTransport(bool orderly)
-{
-    QTcpSocket *transport = std::exchange(m_transport, nullptr);
-    disconnect(transport, nullptr, this, nullptr);
-    if (!orderly || transport->state() != ConnectedState) {
-        transport->abort();
-        transport->deleteLater();
-        return;
-    }
-    transport->flush();
-    if (transport->bytesToWrite() == 0) {
-        transport->disconnectFromHost();
-        transport->deleteLater();
-        return;
-    }
-    // The last bytes leave on their own; this socket may be gone before they have.
-    transport->setParent(nullptr);
-    connect(transport, &QTcpSocket::disconnected, transport, &QObject::deleteLater);
-    QTimer::singleShot(kLingerMs, transport, [transport] {
-        transport->abort();
-        transport->deleteLater();
-    });
-    transport->disconnectFromHost();
 }
 
 } // namespace confab::server

@@ -8,13 +8,14 @@ typedef struct ssl_st SSL;
 
 namespace confab::server {
 
+class TcpStream;
 class TlsContext;
 
 // The server's side of one TLS connection, on the shared TlsContext. To the code above it
-// (the HTTP handshake, QWebSocket) it is a QTcpSocket that reads and writes plaintext; the
-// ciphertext goes through a plain QTcpSocket underneath, which OpenSSL reads and writes
-// directly. Plaintext written in one turn of the event loop leaves in as few TLS records as
-// it fits in, and an idle connection keeps no buffers.
+// (the HTTP handshake, QWebSocket) it is a QTcpSocket that reads and writes plaintext;
+// underneath, OpenSSL reads and writes the connection's descriptor (a TcpStream). Plaintext written
+// in one turn of the event loop leaves in as few TLS records as it fits in, and an idle connection
+// keeps no buffers.
 class TlsServerSocket final : public QTcpSocket
 {
     Q_OBJECT
@@ -57,18 +58,16 @@ private:
     friend struct TransportBio;
 
     void onCiphertextArrived();
-    void onTransportDisconnected();
-    void onTransportError(SocketError error);
     void decrypt();
     void scheduleEncrypt();
     bool encryptPending();
-    void fail(SocketError error, const QString &reason);
+    // Reports what went wrong (the connection's own error if it broke) and ends it at once.
+    void failWith(SocketError error);
     // Ends the connection: in order (what is written goes first) or at once.
     void finish(bool orderly);
-    void releaseTransport(bool orderly);
 
     std::shared_ptr<const TlsContext> m_context;
-    QTcpSocket *m_transport;
+    TcpStream *m_transport = nullptr;
     std::unique_ptr<SSL, void (*)(SSL *)> m_ssl;
     QByteArray m_plainIn;
     qsizetype m_plainInRead = 0;

@@ -63,6 +63,7 @@ private slots:
     void plaintextCrossesBothWays_data();
     void plaintextCrossesBothWays();
     void serverCloseSendsWhatWasWrittenFirst();
+    void slowReaderGetsEverythingBeforeTheClose();
     void clientCloseIsSeenAfterItsLastBytes();
     void clientWithoutTlsIsTurnedAway();
     void sessionsResumeOnAnotherConnection();
@@ -184,6 +185,37 @@ void TestTlsServerSocket::serverCloseSendsWhatWasWrittenFirst()
     received += m_client->readAll();
     QCOMPARE(received.size(), last.size());
     QCOMPARE(received, last);
+}
+
+void TestTlsServerSocket::slowReaderGetsEverythingBeforeTheClose()
+{
+    // More than the kernel buffers while the client reads nothing: the rest waits in the
+    // server's stream, and still arrives, in order, after the server has closed.
+    QVERIFY(connectClient());
+    m_client->setReadBufferSize(64 * 1024);
+    const QByteArray all = pattern(16 * 1024 * 1024);
+    m_serverSide->write(all);
+    // Encrypted and partly sent: the kernel took some, the rest waits.
+    QVERIFY2(QTest::qWaitFor(
+                 [&] {
+                     const qint64 waiting = m_serverSide->bytesToWrite();
+                     return waiting > 0 && waiting < all.size();
+                 },
+                 kTimeoutMs),
+             "nothing waited for the slow reader");
+    m_serverSide->close();
+    QCOMPARE(m_serverSide->state(), QAbstractSocket::UnconnectedState);
+
+    QByteArray received;
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            received += m_client->readAll();
+            return m_client->state() == QAbstractSocket::UnconnectedState;
+        },
+        kTimeoutMs));
+    received += m_client->readAll();
+    QCOMPARE(received.size(), all.size());
+    QVERIFY(received == all);
 }
 
 void TestTlsServerSocket::clientCloseIsSeenAfterItsLastBytes()

@@ -1,0 +1,183 @@
+#include "TcpStream.h"
+
+#include <QSocketNotifier>
+#include <QTimer>
+#include <QVariant>
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace confab::server {
+
+namespace {
+
+std::pair<QHostAddress, quint16> addressOf(const sockaddr_storage &address)
+{
+    const auto *any = reinterpret_cast<const sockaddr *>(&address);
+    const quint16 port = any->sa_family == AF_INET6
+        ? ntohs(reinterpret_cast<const sockaddr_in6 *>(any)->sin6_port)
+        : ntohs(reinterpret_cast<const sockaddr_in *>(any)->sin_port);
+    return { QHostAddress(any), port };
+}
+
+} // namespace
+
+TcpStream::TcpStream(qintptr descriptor, QObject *parent)
+    : QObject(parent)
+    , m_descriptor(descriptor)
+{
+    sockaddr_storage address {};
+    socklen_t length = sizeof address;
+    if (::getpeername(int(descriptor), reinterpret_cast<sockaddr *>(&address), &length) == 0)
+        std::tie(m_peerAddress, m_peerPort) = addressOf(address);
+    length = sizeof address;
+    if (::getsockname(int(descriptor), reinterpret_cast<sockaddr *>(&address), &length) == 0)
+        std::tie(m_localAddress, m_localPort) = addressOf(address);
+
+    ::fcntl(int(descriptor), F_SETFL, ::fcntl(int(descriptor), F_GETFL) | O_NONBLOCK);
+    m_readNotifier = new QSocketNotifier(descriptor, QSocketNotifier::Read, this);
+    connect(m_readNotifier, &QSocketNotifier::activated, this, &TcpStream::readyRead);
+    m_writeNotifier = new QSocketNotifier(descriptor, QSocketNotifier::Write, this);
+    m_writeNotifier->setEnabled(false);
+    connect(m_writeNotifier, &QSocketNotifier::activated, this, &TcpStream::sendPending);
+}
+
+TcpStream::~TcpStream()
+{
+    closeDescriptor();
+}
+
+qint64 TcpStream::read(char *data, qint64 maxSize)
+{
+    if (!isOpen() || m_atEnd)
+        return isOpen() ? 0 : -1;
+    for (;;) {
+        const ssize_t got = ::recv(int(m_descriptor), data, size_t(maxSize), 0);
+        if (got > 0)
+            return got;
+        if (got == 0) {
+            m_atEnd = true;
+            m_readNotifier->setEnabled(false);
+            return 0;
+        }
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return 0;
+        setError(errno);
+        return -1;
+    }
+}
+
+bool TcpStream::write(const char *data, qint64 size)
+{
+    if (!isOpen() || m_error != QAbstractSocket::UnknownSocketError)
+        return false;
+    // Behind bytes still waiting, a new write waits too: the order is the stream's.
+    const qint64 sent = m_pending.isEmpty() ? sendNow(data, size) : 0;
+    if (sent < 0)
+        return false;
+    if (sent < size) {
+        m_pending.append(data + sent, size - sent);
+        m_writeNotifier->setEnabled(true);
+    }
+    return true;
+}
+
+qint64 TcpStream::sendNow(const char *data, qint64 size)
+{
+    qint64 sent = 0;
+    while (sent < size) {
+        const ssize_t count
+            = ::send(int(m_descriptor), data + sent, size_t(size - sent), MSG_NOSIGNAL);
+        if (count >= 0) {
+            sent += count;
+        } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            break;
+        } else if (errno != EINTR) {
+            setError(errno);
+            return -1;
+        }
+    }
+    return sent;
+}
+
+void TcpStream::sendPending()
+{
+    const qint64 sent = sendNow(m_pending.constData(), m_pending.size());
+    if (sent < 0 || sent == m_pending.size()) {
+        m_pending = QByteArray();
+        m_writeNotifier->setEnabled(false);
+        if (sent < 0)
+            emit broken();
+        return;
+    }
+    m_pending.remove(0, sent);
+}
+
+void TcpStream::setSocketOption(QAbstractSocket::SocketOption option, const QVariant &value)
+{
+    const int on = value.toInt();
+    if (option == QAbstractSocket::LowDelayOption)
+        ::setsockopt(int(m_descriptor), IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+    else if (option == QAbstractSocket::KeepAliveOption)
+        ::setsockopt(int(m_descriptor), SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
+}
+
+QVariant TcpStream::socketOption(QAbstractSocket::SocketOption option) const
+{
+    int value = 0;
+    socklen_t length = sizeof value;
+    if (option == QAbstractSocket::LowDelayOption
+        && ::getsockopt(int(m_descriptor), IPPROTO_TCP, TCP_NODELAY, &value, &length) == 0)
+        return value;
+    if (option == QAbstractSocket::KeepAliveOption
+        && ::getsockopt(int(m_descriptor), SOL_SOCKET, SO_KEEPALIVE, &value, &length) == 0)
+        return value;
+    return {};
+}
+
+void TcpStream::closeWhenSent(int lingerMs)
+{
+    setParent(nullptr);
+    disconnect(this, nullptr, nullptr, nullptr);
+    m_readNotifier->setEnabled(false);
+    if (m_pending.isEmpty() || m_error != QAbstractSocket::UnknownSocketError) {
+        deleteLater();
+        return;
+    }
+    connect(m_writeNotifier, &QSocketNotifier::activated, this, [this] {
+        if (m_pending.isEmpty())
+            deleteLater();
+    });
+    connect(this, &TcpStream::broken, this, &QObject::deleteLater);
+    QTimer::singleShot(lingerMs, this, &QObject::deleteLater);
+}
+
+void TcpStream::setError(int errorNumber)
+{
+    m_error = errorNumber == ECONNRESET || errorNumber == EPIPE
+        ? QAbstractSocket::RemoteHostClosedError
+        : QAbstractSocket::NetworkError;
+    m_errorString = QString::fromLocal8Bit(std::strerror(errorNumber));
+}
+
+void TcpStream::closeDescriptor()
+{
+    if (!isOpen())
+        return;
+    // The notifiers go before the descriptor they watch.
+    delete m_readNotifier;
+    delete m_writeNotifier;
+    m_readNotifier = m_writeNotifier = nullptr;
+    ::close(int(m_descriptor));
+    m_descriptor = -1;
+}
+
+} // namespace confab::server
