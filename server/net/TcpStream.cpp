@@ -143,9 +143,9 @@ QVariant TcpStream::socketOption(QAbstractSocket::SocketOption option) const
     return {};
 }
 
-void TcpStream::closeWhenSent(int lingerMs)
+void TcpStream::closeWhenSent(int lingerMs, QObject *keeper)
 {
-    setParent(nullptr);
+    setParent(keeper);
     disconnect(this, nullptr, nullptr, nullptr);
     m_readNotifier->setEnabled(false);
     if (m_pending.isEmpty() || m_error != QAbstractSocket::UnknownSocketError) {

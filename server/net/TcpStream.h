@@ -44,8 +44,9 @@ public:
     QVariant socketOption(QAbstractSocket::SocketOption option) const;
 
     // Sends what is still pending, then closes; a peer that does not take it within lingerMs
-    // is cut off. The stream deletes itself when done.
-    void closeWhenSent(int lingerMs);
+    // is cut off. The stream deletes itself when done; keeper (which should outlive whoever
+    // owned the stream) holds it meanwhile, so that it goes with keeper at the latest.
+    void closeWhenSent(int lingerMs, QObject *keeper);
 
 signals:
     void readyRead();

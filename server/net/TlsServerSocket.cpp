@@ -92,14 +92,16 @@ TlsServerSocket::~TlsServerSocket() = default;
 
 bool TlsServerSocket::setSocketDescriptor(qintptr socketDescriptor, SocketState, OpenMode)
 {
+    // The stream owns the descriptor from here: it is closed, whatever fails next.
+    m_transport = new TcpStream(socketDescriptor, this);
     m_ssl.reset(m_context->newConnection());
     BIO *bio = m_ssl ? BIO_new(TransportBio::method()) : nullptr;
     if (!bio) {
         setSocketError(SslInternalError);
         setErrorString(lastOpenSslError());
+        delete std::exchange(m_transport, nullptr);
         return false;
     }
-    m_transport = new TcpStream(socketDescriptor, this);
     // Records leave whole, as many as a turn of the event loop wrote: Nagle's algorithm
     // would only hold the next turn's back.
     m_transport->setSocketOption(LowDelayOption, 1);
@@ -341,7 +343,7 @@ void TlsServerSocket::finish(bool orderly)
     TcpStream *transport = std::exchange(m_transport, nullptr);
     disconnect(transport, nullptr, this, nullptr);
     if (orderly)
-        transport->closeWhenSent(kLingerMs);
+        transport->closeWhenSent(kLingerMs, parent());
     else
         delete transport;
     setSocketState(UnconnectedState);
