@@ -118,6 +118,7 @@ void TcpStream::sendPending()
             emit broken();
         return;
     }
+    // Dropping the front only moves QByteArray's start; the bytes behind it stay put.
     m_pending.remove(0, sent);
 }
 

@@ -244,14 +244,16 @@ void TlsServerSocket::decrypt()
     const qsizetype before = m_plainIn.size();
     bool peerClosed = false;
     for (;;) {
-        char buffer[kRecordBytes];
+        // Decrypted straight into the plaintext buffer, behind what is still unread.
+        const qsizetype filled = m_plainIn.size();
+        m_plainIn.resize(filled + kRecordBytes);
         size_t count = 0;
         ERR_clear_error();
-        const int result = SSL_read_ex(m_ssl.get(), buffer, sizeof buffer, &count);
-        if (result == 1) {
-            m_plainIn.append(buffer, qsizetype(count));
+        const int result
+            = SSL_read_ex(m_ssl.get(), m_plainIn.data() + filled, kRecordBytes, &count);
+        m_plainIn.truncate(filled + qsizetype(result == 1 ? count : 0));
+        if (result == 1)
             continue;
-        }
         const int error = SSL_get_error(m_ssl.get(), result);
         if (error == SSL_ERROR_WANT_READ)
             break;
@@ -263,6 +265,9 @@ void TlsServerSocket::decrypt()
             emit readyRead();
         return failWith(SslInternalError);
     }
+    // An idle connection keeps no buffer.
+    if (m_plainIn.isEmpty())
+        m_plainIn = QByteArray();
     if (m_plainIn.size() > before)
         emit readyRead();
     // The peer's close_notify, or its end of the stream (the context ignores a missing

@@ -42,6 +42,21 @@ private:
     std::shared_ptr<const TlsContext> m_context;
 };
 
+// Everything the client receives until the server's close reaches it.
+QByteArray readUntilClosed(QSslSocket &client)
+{
+    QByteArray received;
+    const bool closed = QTest::qWaitFor(
+        [&] {
+            received += client.readAll();
+            return client.state() == QAbstractSocket::UnconnectedState;
+        },
+        kTimeoutMs);
+    if (!closed)
+        qWarning() << "the client never saw the close";
+    return received + client.readAll();
+}
+
 QByteArray pattern(qsizetype size)
 {
     QByteArray bytes(size, Qt::Uninitialized);
@@ -69,6 +84,9 @@ private slots:
     void sessionsResumeOnAnotherConnection();
 
 private:
+    // A client that trusts the server's certificate and offers the session ticket, if any,
+    // connecting.
+    std::unique_ptr<QSslSocket> startClient(const QByteArray &sessionTicket = {}) const;
     // A client connected and encrypted to the server, and the server's side of it.
     bool connectClient();
 
@@ -105,16 +123,24 @@ void TestTlsServerSocket::cleanup()
     m_server.reset();
 }
 
-bool TestTlsServerSocket::connectClient()
+std::unique_ptr<QSslSocket> TestTlsServerSocket::startClient(const QByteArray &sessionTicket) const
 {
-    m_client = std::make_unique<QSslSocket>();
-    QSslConfiguration configuration = m_client->sslConfiguration();
+    auto client = std::make_unique<QSslSocket>();
+    QSslConfiguration configuration = client->sslConfiguration();
     configuration.setCaCertificates({ m_certificate });
     configuration.setSslOption(QSsl::SslOptionDisableSessionPersistence, false);
-    m_client->setSslConfiguration(configuration);
-    m_client->setPeerVerifyName(u"localhost"_s);
+    if (!sessionTicket.isEmpty())
+        configuration.setSessionTicket(sessionTicket);
+    client->setSslConfiguration(configuration);
+    client->setPeerVerifyName(u"localhost"_s);
+    client->connectToHostEncrypted(u"127.0.0.1"_s, m_server->serverPort());
+    return client;
+}
+
+bool TestTlsServerSocket::connectClient()
+{
     const int before = int(m_server->accepted.size());
-    m_client->connectToHostEncrypted(u"127.0.0.1"_s, m_server->serverPort());
+    m_client = startClient();
     // Server and client share this thread: waited for with the event loop running.
     if (!QTest::qWaitFor([&] { return m_client->isEncrypted(); }, kTimeoutMs)) {
         qWarning() << "no TLS session:" << m_client->errorString();
@@ -175,14 +201,7 @@ void TestTlsServerSocket::serverCloseSendsWhatWasWrittenFirst()
     QCOMPARE(serverDisconnected.size(), 1);
     QCOMPARE(m_serverSide->state(), QAbstractSocket::UnconnectedState);
 
-    QByteArray received;
-    QVERIFY(QTest::qWaitFor(
-        [&] {
-            received += m_client->readAll();
-            return m_client->state() == QAbstractSocket::UnconnectedState;
-        },
-        kTimeoutMs));
-    received += m_client->readAll();
+    const QByteArray received = readUntilClosed(*m_client);
     QCOMPARE(received.size(), last.size());
     QCOMPARE(received, last);
 }
@@ -206,14 +225,7 @@ void TestTlsServerSocket::slowReaderGetsEverythingBeforeTheClose()
     m_serverSide->close();
     QCOMPARE(m_serverSide->state(), QAbstractSocket::UnconnectedState);
 
-    QByteArray received;
-    QVERIFY(QTest::qWaitFor(
-        [&] {
-            received += m_client->readAll();
-            return m_client->state() == QAbstractSocket::UnconnectedState;
-        },
-        kTimeoutMs));
-    received += m_client->readAll();
+    const QByteArray received = readUntilClosed(*m_client);
     QCOMPARE(received.size(), all.size());
     QVERIFY(received == all);
 }
@@ -265,14 +277,7 @@ void TestTlsServerSocket::sessionsResumeOnAnotherConnection()
     QVERIFY(!ticket.isEmpty());
     m_client->disconnectFromHost();
 
-    auto second = std::make_unique<QSslSocket>();
-    QSslConfiguration configuration = second->sslConfiguration();
-    configuration.setCaCertificates({ m_certificate });
-    configuration.setSslOption(QSsl::SslOptionDisableSessionPersistence, false);
-    configuration.setSessionTicket(ticket);
-    second->setSslConfiguration(configuration);
-    second->setPeerVerifyName(u"localhost"_s);
-    second->connectToHostEncrypted(u"127.0.0.1"_s, m_server->serverPort());
+    const auto second = startClient(ticket);
     QVERIFY2(QTest::qWaitFor([&] { return second->isEncrypted(); }, kTimeoutMs),
              qPrintable(second->errorString()));
     second->write("again");
