@@ -277,11 +277,14 @@ void Hub::collect(qint64 userId, QHash<PushSink *, QList<quint64>> &recipients) 
 
 void Hub::send(const QHash<PushSink *, QList<quint64>> &recipients, const QString &frame)
 {
-    // One queued call per socket thread, not per connection: the thread then writes the
-    // same (shared) frame to each of its connections.
+    if (recipients.isEmpty())
+        return;
+    // Framed once; then one queued call per socket thread, not per connection: the thread
+    // writes the same (shared) bytes to each of its connections.
+    const PushFrame push(frame);
     for (auto it = recipients.cbegin(); it != recipients.cend(); ++it) {
         QMetaObject::invokeMethod(
-            it.key(), [sink = it.key(), ids = it.value(), frame] { sink->deliver(ids, frame); },
+            it.key(), [sink = it.key(), ids = it.value(), push] { sink->deliver(ids, push); },
             Qt::QueuedConnection);
     }
 }

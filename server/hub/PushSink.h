@@ -1,18 +1,19 @@
 #pragma once
 
+#include "PushFrame.h"
+
 #include <QList>
 #include <QObject>
-#include <QString>
 
 namespace confab::server {
 
-// A thread's set of live connections, as the hub sees it: something it can hand a frame to,
+// A thread's set of live connections, as the hub sees it: something it can hand a push to,
 // addressed by connection id. deliver() always runs on the sink's own thread.
 class PushSink : public QObject
 {
 public:
     using QObject::QObject;
-    virtual void deliver(const QList<quint64> &connectionIds, const QString &frame) = 0;
+    virtual void deliver(const QList<quint64> &connectionIds, const PushFrame &frame) = 0;
 };
 
 struct ConnectionHandle

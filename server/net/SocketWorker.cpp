@@ -225,7 +225,7 @@ void SocketWorker::onWebSocketReady()
         delete handshake.deadline;
         if (auto *tlsSocket = qobject_cast<TlsServerSocket *>(handshake.socket))
             tlsSocket->releasePeekBuffer();
-        startSession(webSocket, handshake.overLimit);
+        startSession(webSocket, handshake.socket, handshake.overLimit);
     }
 }
 
@@ -253,10 +253,10 @@ void SocketWorker::forgetHandshake(QTcpSocket *socket)
     emitDrainedWhenEmpty();
 }
 
-void SocketWorker::startSession(QWebSocket *webSocket, bool overLimit)
+void SocketWorker::startSession(QWebSocket *webSocket, QTcpSocket *transport, bool overLimit)
 {
     if (m_pusher && PusherService::isWebSocketPath(webSocket->requestUrl().path().toUtf8())) {
-        startPusherConnection(webSocket, overLimit);
+        startPusherConnection(webSocket, transport, overLimit);
         return;
     }
     webSocket->setParent(this);
@@ -273,12 +273,13 @@ void SocketWorker::startSession(QWebSocket *webSocket, bool overLimit)
         return;
     }
     const quint64 id = m_nextId++;
-    auto *session = new ClientSession(webSocket, id, this, m_services, this);
+    auto *session = new ClientSession(webSocket, transport, id, this, m_services, this);
     m_sessions.insert(id, session);
     connect(session, &ClientSession::finished, this, &SocketWorker::onSessionFinished);
 }
 
-void SocketWorker::startPusherConnection(QWebSocket *webSocket, bool overLimit)
+void SocketWorker::startPusherConnection(QWebSocket *webSocket, QTcpSocket *transport,
+                                         bool overLimit)
 {
     webSocket->setParent(this);
     if (overLimit || m_shuttingDown) {
@@ -295,7 +296,7 @@ void SocketWorker::startPusherConnection(QWebSocket *webSocket, bool overLimit)
         return;
     }
     const quint64 id = m_nextId++;
-    auto *connection = new PusherConnection(webSocket, id, this, m_pusher->registry(),
+    auto *connection = new PusherConnection(webSocket, transport, id, this, m_pusher->registry(),
                                             m_services.config.maxFrameBytes, this);
     m_pusherConnections.insert(id, connection);
     connect(connection, &PusherConnection::finished, this,
@@ -322,13 +323,13 @@ void SocketWorker::onSessionFinished(quint64 id)
     emitDrainedWhenEmpty();
 }
 
-void SocketWorker::deliver(const QList<quint64> &connectionIds, const QString &frame)
+void SocketWorker::deliver(const QList<quint64> &connectionIds, const PushFrame &frame)
 {
     for (quint64 id : connectionIds) {
         if (ClientSession *session = m_sessions.value(id))
-            session->sendFrame(frame);
+            session->sendPush(frame);
         else if (PusherConnection *connection = m_pusherConnections.value(id))
-            connection->sendFrame(frame);
+            connection->sendPush(frame);
     }
 }
 

@@ -39,7 +39,7 @@ public:
 
     // Called in this worker's thread.
     void adopt(qintptr socketDescriptor);
-    void deliver(const QList<quint64> &connectionIds, const QString &frame) override;
+    void deliver(const QList<quint64> &connectionIds, const PushFrame &frame) override;
     // Closes every session with 1001 and emits drained() once all are gone.
     void shutdown();
 
@@ -60,11 +60,12 @@ private:
     void upgradeToWebSocket(QTcpSocket *socket);
     // Hands a Pusher HTTP request over once its whole body has arrived.
     void handlePusherRequest(QTcpSocket *socket, const HttpRequestHead &head);
-    void startPusherConnection(QWebSocket *webSocket, bool overLimit);
+    // transport: the connection under webSocket, which pushes are written to directly.
+    void startPusherConnection(QWebSocket *webSocket, QTcpSocket *transport, bool overLimit);
     void onPusherConnectionFinished(quint64 id);
     void onWebSocketReady();
     void forgetHandshake(QTcpSocket *socket);
-    void startSession(QWebSocket *webSocket, bool overLimit);
+    void startSession(QWebSocket *webSocket, QTcpSocket *transport, bool overLimit);
     void onSessionFinished(quint64 id);
     void checkAlive();
     void emitDrainedWhenEmpty();

@@ -51,9 +51,12 @@ void ChannelRegistry::notify(const QString &appId, const WebhookEvent &event) co
 
 void ChannelRegistry::send(const Recipients &recipients, const QString &frame)
 {
+    if (recipients.isEmpty())
+        return;
+    const PushFrame push(frame);
     for (auto it = recipients.cbegin(); it != recipients.cend(); ++it) {
         QMetaObject::invokeMethod(
-            it.key(), [sink = it.key(), ids = it.value(), frame] { sink->deliver(ids, frame); },
+            it.key(), [sink = it.key(), ids = it.value(), push] { sink->deliver(ids, push); },
             Qt::QueuedConnection);
     }
 }

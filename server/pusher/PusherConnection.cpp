@@ -52,11 +52,12 @@ QString idText(const QJsonValue &value)
 
 } // namespace
 
-PusherConnection::PusherConnection(QWebSocket *socket, quint64 id, PushSink *sink,
-                                   ChannelRegistry &registry, qsizetype maxFrameBytes,
-                                   QObject *parent)
+PusherConnection::PusherConnection(QWebSocket *socket, QIODevice *transport, quint64 id,
+                                   PushSink *sink, ChannelRegistry &registry,
+                                   qsizetype maxFrameBytes, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
+    , m_transport(transport)
     , m_id(id)
     , m_sink(sink)
     , m_registry(registry)
@@ -127,6 +128,12 @@ void PusherConnection::sendFrame(const QString &frame)
 {
     if (!m_finished && !m_closing)
         m_socket->sendTextMessage(frame);
+}
+
+void PusherConnection::sendPush(const PushFrame &frame)
+{
+    if (!m_finished && !m_closing && m_transport)
+        frame.writeTo(*m_socket, *m_transport);
 }
 
 void PusherConnection::closeWith(int code, const QString &reason)

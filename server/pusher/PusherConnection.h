@@ -1,12 +1,15 @@
 #pragma once
 
+#include "hub/PushFrame.h"
 #include "session/TokenBucket.h"
 
 #include <QElapsedTimer>
 #include <QHostAddress>
 #include <QJsonObject>
 #include <QObject>
+#include <QPointer>
 
+class QIODevice;
 class QTimer;
 class QWebSocket;
 
@@ -24,14 +27,16 @@ class PusherConnection : public QObject
     Q_OBJECT
 
 public:
-    PusherConnection(QWebSocket *socket, quint64 id, PushSink *sink, ChannelRegistry &registry,
-                     qsizetype maxFrameBytes, QObject *parent = nullptr);
+    // transport is the connection under socket, for pushes framed once for many connections.
+    PusherConnection(QWebSocket *socket, QIODevice *transport, quint64 id, PushSink *sink,
+                     ChannelRegistry &registry, qsizetype maxFrameBytes, QObject *parent = nullptr);
     ~PusherConnection() override;
 
     quint64 id() const { return m_id; }
     QHostAddress peerAddress() const { return m_peerAddress; }
 
     void sendFrame(const QString &frame);
+    void sendPush(const PushFrame &frame);
     // Closes with a Pusher close code; a peer that does not answer is cut off.
     void closeWith(int code, const QString &reason);
     void abort();
@@ -57,6 +62,7 @@ private:
     void leaveRegistry();
 
     QWebSocket *m_socket;
+    QPointer<QIODevice> m_transport;
     quint64 m_id;
     PushSink *m_sink;
     ChannelRegistry &m_registry;

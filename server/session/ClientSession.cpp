@@ -19,10 +19,11 @@ using namespace Qt::StringLiterals;
 using protocol::ErrorCode;
 using protocol::makeError;
 
-ClientSession::ClientSession(QWebSocket *socket, quint64 id, PushSink *sink, Services services,
-                             QObject *parent)
+ClientSession::ClientSession(QWebSocket *socket, QIODevice *transport, quint64 id, PushSink *sink,
+                             Services services, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
+    , m_transport(transport)
     , m_id(id)
     , m_sink(sink)
     , m_services(services)
@@ -117,6 +118,12 @@ void ClientSession::sendFrame(const QString &frame)
 {
     if (!m_finished)
         m_socket->sendTextMessage(frame);
+}
+
+void ClientSession::sendPush(const PushFrame &frame)
+{
+    if (!m_finished && m_transport)
+        frame.writeTo(*m_socket, *m_transport);
 }
 
 void ClientSession::signIn(const protocol::User &user, const QString &tokenHash,

@@ -11,9 +11,11 @@
 #include <QHostAddress>
 #include <QJsonObject>
 #include <QObject>
+#include <QPointer>
 
 #include <optional>
 
+class QIODevice;
 class QWebSocket;
 
 namespace confab::server {
@@ -26,8 +28,9 @@ class ClientSession : public QObject
     Q_OBJECT
 
 public:
-    ClientSession(QWebSocket *socket, quint64 id, PushSink *sink, Services services,
-                  QObject *parent = nullptr);
+    // transport is the connection under socket, for pushes framed once for many connections.
+    ClientSession(QWebSocket *socket, QIODevice *transport, quint64 id, PushSink *sink,
+                  Services services, QObject *parent = nullptr);
     ~ClientSession() override;
 
     quint64 id() const { return m_id; }
@@ -46,6 +49,7 @@ public:
     void reply(const QJsonValue &requestId, const QJsonObject &result);
     void replyError(const QJsonValue &requestId, const protocol::ProtocolError &error);
     void sendFrame(const QString &frame);
+    void sendPush(const PushFrame &frame);
 
     // Drops the connection when its peer stopped answering pings; otherwise pings it.
     void checkAlive(qint64 pingIntervalMs);
@@ -64,6 +68,7 @@ private:
     void leaveHub();
 
     QWebSocket *m_socket;
+    QPointer<QIODevice> m_transport;
     quint64 m_id;
     PushSink *m_sink;
     Services m_services;
