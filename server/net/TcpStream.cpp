@@ -43,9 +43,6 @@ TcpStream::TcpStream(qintptr descriptor, QObject *parent)
     ::fcntl(int(descriptor), F_SETFL, ::fcntl(int(descriptor), F_GETFL) | O_NONBLOCK);
     m_readNotifier = new QSocketNotifier(descriptor, QSocketNotifier::Read, this);
     connect(m_readNotifier, &QSocketNotifier::activated, this, &TcpStream::readyRead);
-    m_writeNotifier = new QSocketNotifier(descriptor, QSocketNotifier::Write, this);
-    m_writeNotifier->setEnabled(false);
-    connect(m_writeNotifier, &QSocketNotifier::activated, this, &TcpStream::sendPending);
 }
 
 TcpStream::~TcpStream()
@@ -85,9 +82,20 @@ bool TcpStream::write(const char *data, qint64 size)
         return false;
     if (sent < size) {
         m_pending.append(data + sent, size - sent);
-        m_writeNotifier->setEnabled(true);
+        watchWritable();
     }
     return true;
+}
+
+void TcpStream::watchWritable()
+{
+    // Made the first time the kernel refuses bytes: most connections never need it, and a
+    // notifier with its connection costs each about half a kilobyte.
+    if (!m_writeNotifier) {
+        m_writeNotifier = new QSocketNotifier(m_descriptor, QSocketNotifier::Write, this);
+        connect(m_writeNotifier, &QSocketNotifier::activated, this, &TcpStream::sendPending);
+    }
+    m_writeNotifier->setEnabled(true);
 }
 
 qint64 TcpStream::sendNow(const char *data, qint64 size)

@@ -57,6 +57,7 @@ private:
     // What the kernel takes of data at once; -1 when the connection is broken.
     qint64 sendNow(const char *data, qint64 size);
     void sendPending();
+    void watchWritable();
     void setError(int errorNumber);
     void closeDescriptor();
 
