@@ -66,6 +66,10 @@ std::optional<ProtocolError> messageText(const QString &text, qsizetype maxUtf8B
 {
     if (text.isEmpty())
         return makeError(ErrorCode::BadRequest, u"\"text\" must not be empty."_s);
+    // PostgreSQL's text cannot hold it, and both databases must keep the same messages.
+    if (text.contains(QChar::Null))
+        return makeError(ErrorCode::BadRequest,
+                         u"\"text\" must not contain the NUL character (U+0000)."_s);
     // Counting UTF-8 bytes without converting: every UTF-16 unit below 0x80 is one byte,
     // below 0x800 two, a surrogate pair four, anything else three.
     qsizetype bytes = 0;

@@ -279,6 +279,8 @@ void tst_BadInput::wrongArguments_data()
     QTest::newRow("send: text missing") << u"send"_s << uR"({"room": %1, "client_id": "a5"})"_s;
     QTest::newRow("send: text empty")
         << u"send"_s << uR"({"room": %1, "client_id": "a6", "text": ""})"_s;
+    QTest::newRow("send: text with NUL")
+        << u"send"_s << uR"({"room": %1, "client_id": "a7", "text": "before\u0000after"})"_s;
     QTest::newRow("send: client_id missing") << u"send"_s << uR"({"room": %1, "text": "hi"})"_s;
     QTest::newRow("send: client_id empty")
         << u"send"_s << uR"({"room": %1, "client_id": "", "text": "hi"})"_s;
@@ -309,6 +311,8 @@ void tst_BadInput::wrongArguments_data()
     QTest::newRow("join: room null") << u"join"_s << uR"({"room": null})"_s;
     QTest::newRow("invite: user as number") << u"invite"_s << uR"({"room": %1, "user": 5})"_s;
     QTest::newRow("edit: seq 1.5") << u"edit"_s << uR"({"room": %1, "seq": 1.5, "text": "x"})"_s;
+    QTest::newRow("edit: text with NUL")
+        << u"edit"_s << uR"({"room": %1, "seq": 1, "text": "x\u0000"})"_s;
     QTest::newRow("public_rooms: limit 0") << u"public_rooms"_s << uR"({"limit": 0})"_s;
     QTest::newRow("public_rooms: limit 101") << u"public_rooms"_s << uR"({"limit": 101})"_s;
 }

@@ -220,6 +220,7 @@ void ProtocolTest::validatesNamesAndTexts()
 
     QCOMPARE(messageText(QString(), 100)->code, ErrorCode::BadRequest);
     QVERIFY(!messageText(u"multi\nline\ttext"_s, 100));
+    QCOMPARE(messageText(u"before\0after"_s, 100)->code, ErrorCode::BadRequest);
 }
 
 void ProtocolTest::countsTextInUtf8Bytes()
