@@ -3,6 +3,7 @@
 #include "Measure.h"
 
 #include <QMetaEnum>
+#include <QSslConfiguration>
 #include <QWebSocket>
 #include <QWebSocketHandshakeOptions>
 
@@ -43,6 +44,12 @@ void ChatClient::open()
     connect(m_socket, &QWebSocket::binaryMessageReceived, this,
             [this](const QByteArray &bytes) { onBinary(bytes); });
     connect(m_socket, &QWebSocket::disconnected, this, &ChatClient::onDisconnected);
+    // Only the pinned certificate is trusted. Qt makes an OpenSSL context for each connection,
+    // and from the default configuration every one of them would take in the system's whole
+    // CA store, only for the pinned certificate's errors to be ignored.
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setCaCertificates({ m_endpoint.certificate });
+    m_socket->setSslConfiguration(tls);
     // Pinning: exactly the errors that this one certificate causes are accepted, any other
     // certificate fails the handshake.
     m_socket->ignoreSslErrors(m_endpoint.expectedErrors);
