@@ -17,7 +17,10 @@ class StoreWorker : public QObject
 
 public:
     static constexpr qsizetype kMaxBatch = 256;
-    static constexpr qint64 kIdleCheckMs = 1000;
+    // After this long without a job, the connection is checked (one round trip) before the
+    // next: a job is not retried, so a connection that PostgreSQL ended meanwhile must be
+    // found before a request meets it. Under load jobs come closer together and pay nothing.
+    static constexpr qint64 kIdleCheckMs = 100;
 
     StoreWorker(Store *store, DatabaseUrl url, std::shared_ptr<CommitAnnouncer> announcer);
     ~StoreWorker() override;
