@@ -266,27 +266,13 @@ void Hub::pushPresence(const QList<PresenceChange> &changes) const
         publishToUsers(change.peers, presencePush(change.user, change.status));
 }
 
-void Hub::collect(qint64 userId, QHash<PushSink *, QList<quint64>> &recipients) const
+void Hub::collect(qint64 userId, PushRecipients &recipients) const
 {
     const auto it = m_users.constFind(userId);
     if (it == m_users.cend())
         return;
     for (const auto &connection : it->connections)
         recipients[connection.sink].append(connection.id);
-}
-
-void Hub::send(const QHash<PushSink *, QList<quint64>> &recipients, const QString &frame)
-{
-    if (recipients.isEmpty())
-        return;
-    // Framed once; then one queued call per socket thread, not per connection: the thread
-    // writes the same (shared) bytes to each of its connections.
-    const PushFrame push(frame);
-    for (auto it = recipients.cbegin(); it != recipients.cend(); ++it) {
-        QMetaObject::invokeMethod(
-            it.key(), [sink = it.key(), ids = it.value(), push] { sink->deliver(ids, push); },
-            Qt::QueuedConnection);
-    }
 }
 
 void Hub::publishToRoom(qint64 roomId, const QString &frame, qint64 exceptUserId)
@@ -303,7 +289,7 @@ void Hub::publishToUser(qint64 userId, const QString &frame)
 
 void Hub::deliverToRoom(qint64 roomId, const QString &frame, qint64 exceptUserId) const
 {
-    QHash<PushSink *, QList<quint64>> recipients;
+    PushRecipients recipients;
     {
         QMutexLocker lock(&m_mutex);
         for (qint64 userId : m_roomMembersOnline.value(roomId)) {
@@ -311,7 +297,7 @@ void Hub::deliverToRoom(qint64 roomId, const QString &frame, qint64 exceptUserId
                 collect(userId, recipients);
         }
     }
-    send(recipients, frame);
+    pushTo(recipients, frame);
 }
 
 void Hub::deliverToUser(qint64 userId, const QString &frame) const
@@ -321,13 +307,13 @@ void Hub::deliverToUser(qint64 userId, const QString &frame) const
 
 void Hub::publishToUsers(const QSet<qint64> &userIds, const QString &frame) const
 {
-    QHash<PushSink *, QList<quint64>> recipients;
+    PushRecipients recipients;
     {
         QMutexLocker lock(&m_mutex);
         for (qint64 userId : userIds)
             collect(userId, recipients);
     }
-    send(recipients, frame);
+    pushTo(recipients, frame);
 }
 
 void Hub::onEventsCommitted(const QList<protocol::Event> &events) const

@@ -112,8 +112,7 @@ private:
     void setRemoteLocked(const QString &node, const UserPresence &presence,
                          QList<PresenceChange> &changes);
     void pushPresence(const QList<PresenceChange> &changes) const;
-    void collect(qint64 userId, QHash<PushSink *, QList<quint64>> &recipients) const;
-    static void send(const QHash<PushSink *, QList<quint64>> &recipients, const QString &frame);
+    void collect(qint64 userId, PushRecipients &recipients) const;
 
     mutable QMutex m_mutex;
     QHash<qint64, OnlineUser> m_users;

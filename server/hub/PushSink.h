@@ -2,8 +2,10 @@
 
 #include "PushFrame.h"
 
+#include <QHash>
 #include <QList>
 #include <QObject>
+#include <QString>
 
 namespace confab::server {
 
@@ -15,6 +17,13 @@ public:
     using QObject::QObject;
     virtual void deliver(const QList<quint64> &connectionIds, const PushFrame &frame) = 0;
 };
+
+// Connections to push to, by the sink (socket thread) that holds them.
+using PushRecipients = QHash<PushSink *, QList<quint64>>;
+
+// Frames the push once, then makes one queued call per sink, not per connection: each
+// thread writes the same (shared) bytes to each of its connections.
+void pushTo(const PushRecipients &recipients, const QString &frame);
 
 struct ConnectionHandle
 {

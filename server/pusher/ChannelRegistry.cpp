@@ -49,22 +49,10 @@ void ChannelRegistry::notify(const QString &appId, const WebhookEvent &event) co
         m_webhooks->notify(appId, event);
 }
 
-void ChannelRegistry::send(const Recipients &recipients, const QString &frame)
-{
-    if (recipients.isEmpty())
-        return;
-    const PushFrame push(frame);
-    for (auto it = recipients.cbegin(); it != recipients.cend(); ++it) {
-        QMetaObject::invokeMethod(
-            it.key(), [sink = it.key(), ids = it.value(), push] { sink->deliver(ids, push); },
-            Qt::QueuedConnection);
-    }
-}
-
 void ChannelRegistry::send(const Outbox &outbox)
 {
     for (const auto &[recipients, frame] : outbox)
-        send(recipients, frame);
+        pushTo(recipients, frame);
 }
 
 bool ChannelRegistry::isMember(const AppState &state, const QString &channel, const QString &userId)
@@ -367,7 +355,7 @@ qsizetype ChannelRegistry::publish(const QString &appId, const QString &channel,
         count += ids.size();
     // Most room events have no Pusher subscriber: encoding waits until someone needs it.
     if (!recipients.isEmpty())
-        send(recipients, PusherFrames::channelEvent(channel, event, data, userId));
+        pushTo(recipients, PusherFrames::channelEvent(channel, event, data, userId));
     return count;
 }
 

@@ -198,7 +198,7 @@ private:
         QHash<QString, QSet<QString>> userSockets; // signed-in user id → socket ids
         QHash<QString, RemoteChannel> remote; // channels the other nodes have subscribers on
     };
-    using Recipients = QHash<PushSink *, QList<quint64>>;
+    using Recipients = PushRecipients;
     // Frames to send once the lock is released.
     using Outbox = QList<std::pair<Recipients, QString>>;
 
@@ -220,7 +220,6 @@ private:
     void removeRemoteMemberLocked(const QString &node, const QString &appId, AppState &state,
                                   const QString &channel, const QString &userId, bool sendWebhooks,
                                   Outbox &outbox);
-    static void send(const Recipients &recipients, const QString &frame);
     static void send(const Outbox &outbox);
 
     const QList<PusherApp> m_apps;
