@@ -3,7 +3,7 @@
 #include "ConnectionLimiter.h"
 #include "HttpEndpoints.h"
 #include "HttpRequestHead.h"
-#include "TlsServerSocket.h"
+#include "TlsSocket.h"
 #include "config/ServerConfig.h"
 #include "pusher/PusherConnection.h"
 #include "pusher/PusherFrames.h"
@@ -79,7 +79,7 @@ void SocketWorker::adopt(qintptr socketDescriptor)
 {
     if (!m_pingTimer->isActive())
         m_pingTimer->start();
-    QTcpSocket *socket = m_tls ? new TlsServerSocket(m_tls, this) : new QTcpSocket(this);
+    QTcpSocket *socket = m_tls ? new TlsSocket(m_tls, this) : new QTcpSocket(this);
     if (!socket->setSocketDescriptor(socketDescriptor) || m_shuttingDown) {
         socket->abort();
         delete socket;
@@ -223,7 +223,7 @@ void SocketWorker::onWebSocketReady()
         }
         disconnect(handshake.socket, nullptr, this, nullptr);
         delete handshake.deadline;
-        if (auto *tlsSocket = qobject_cast<TlsServerSocket *>(handshake.socket))
+        if (auto *tlsSocket = qobject_cast<TlsSocket *>(handshake.socket))
             tlsSocket->releasePeekBuffer();
         startSession(webSocket, handshake.socket, handshake.overLimit);
     }

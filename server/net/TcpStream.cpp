@@ -50,6 +50,44 @@ TcpStream::~TcpStream()
     closeDescriptor();
 }
 
+qintptr TcpStream::startConnection(const QHostAddress &address, quint16 port, QString *error)
+{
+    sockaddr_storage storage {};
+    socklen_t length = 0;
+    bool isIpv4 = false;
+    const quint32 ipv4 = address.toIPv4Address(&isIpv4);
+    if (isIpv4) {
+        auto *in = reinterpret_cast<sockaddr_in *>(&storage);
+        in->sin_family = AF_INET;
+        in->sin_port = htons(port);
+        in->sin_addr.s_addr = htonl(ipv4);
+        length = sizeof(sockaddr_in);
+    } else if (address.protocol() == QAbstractSocket::IPv6Protocol) {
+        auto *in = reinterpret_cast<sockaddr_in6 *>(&storage);
+        in->sin6_family = AF_INET6;
+        in->sin6_port = htons(port);
+        const Q_IPV6ADDR bytes = address.toIPv6Address();
+        std::memcpy(&in->sin6_addr, &bytes, sizeof bytes);
+        length = sizeof(sockaddr_in6);
+    } else {
+        *error = QStringLiteral("not an IP address: %1").arg(address.toString());
+        return -1;
+    }
+    const int descriptor
+        = ::socket(storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (descriptor < 0) {
+        *error = QString::fromLocal8Bit(std::strerror(errno));
+        return -1;
+    }
+    if (::connect(descriptor, reinterpret_cast<const sockaddr *>(&storage), length) != 0
+        && errno != EINPROGRESS) {
+        *error = QString::fromLocal8Bit(std::strerror(errno));
+        ::close(descriptor);
+        return -1;
+    }
+    return descriptor;
+}
+
 qint64 TcpStream::read(char *data, qint64 maxSize)
 {
     if (!isOpen() || m_atEnd)
@@ -173,7 +211,8 @@ void TcpStream::setError(int errorNumber)
 {
     m_error = errorNumber == ECONNRESET || errorNumber == EPIPE
         ? QAbstractSocket::RemoteHostClosedError
-        : QAbstractSocket::NetworkError;
+        : errorNumber == ECONNREFUSED ? QAbstractSocket::ConnectionRefusedError
+                                      : QAbstractSocket::NetworkError;
     m_errorString = QString::fromLocal8Bit(std::strerror(errorNumber));
 }
 

@@ -22,6 +22,12 @@ public:
     explicit TcpStream(qintptr descriptor, QObject *parent = nullptr);
     ~TcpStream() override;
 
+    // Starts a connection to address and returns its descriptor without waiting for it: what
+    // a stream on it writes meanwhile waits until the connection is made, and a connection
+    // that fails shows as an error on the first read or write. -1, with the reason in *error,
+    // when it cannot even start.
+    static qintptr startConnection(const QHostAddress &address, quint16 port, QString *error);
+
     bool isOpen() const { return m_descriptor >= 0; }
     QHostAddress peerAddress() const { return m_peerAddress; }
     quint16 peerPort() const { return m_peerPort; }

@@ -1,4 +1,4 @@
-#include "TlsServerSocket.h"
+#include "TlsSocket.h"
 
 #include "TcpStream.h"
 #include "TlsContext.h"
@@ -47,7 +47,7 @@ struct TransportBio
 
     static TcpStream *transportOf(BIO *bio)
     {
-        return static_cast<TlsServerSocket *>(BIO_get_data(bio))->m_transport;
+        return static_cast<TlsSocket *>(BIO_get_data(bio))->m_transport;
     }
 
     static int write(BIO *bio, const char *data, size_t size, size_t *written)
@@ -82,15 +82,15 @@ struct TransportBio
     }
 };
 
-TlsServerSocket::TlsServerSocket(std::shared_ptr<const TlsContext> context, QObject *parent)
+TlsSocket::TlsSocket(std::shared_ptr<const TlsContext> context, QObject *parent)
     : QTcpSocket(parent)
     , m_context(std::move(context))
     , m_ssl(nullptr, SSL_free)
 { }
 
-TlsServerSocket::~TlsServerSocket() = default;
+TlsSocket::~TlsSocket() = default;
 
-bool TlsServerSocket::setSocketDescriptor(qintptr socketDescriptor, SocketState, OpenMode)
+bool TlsSocket::setSocketDescriptor(qintptr socketDescriptor, SocketState, OpenMode)
 {
     // The stream owns the descriptor from here: it is closed, whatever fails next.
     m_transport = new TcpStream(socketDescriptor, this);
@@ -108,42 +108,78 @@ bool TlsServerSocket::setSocketDescriptor(qintptr socketDescriptor, SocketState,
     BIO_set_data(bio, this);
     BIO_set_init(bio, 1);
     SSL_set_bio(m_ssl.get(), bio, bio);
-    SSL_set_accept_state(m_ssl.get());
+    const bool isClient = SSL_is_server(m_ssl.get()) == 0;
+    if (isClient)
+        SSL_set_connect_state(m_ssl.get());
+    else
+        SSL_set_accept_state(m_ssl.get());
 
-    setPeerAddress(m_transport->peerAddress());
-    setPeerPort(m_transport->peerPort());
+    // A client's connection is still being made: connectToHost() names the peer.
+    if (!isClient) {
+        setPeerAddress(m_transport->peerAddress());
+        setPeerPort(m_transport->peerPort());
+    }
     setLocalAddress(m_transport->localAddress());
     setLocalPort(m_transport->localPort());
     // Unbuffered: reads come straight from the decrypted plaintext, and QIODevice keeps no
     // buffer of its own per connection (only what is peeked at stays there).
     QIODevice::open(QIODevice::ReadWrite | QIODevice::Unbuffered);
     setSocketState(ConnectedState);
-    connect(m_transport, &TcpStream::readyRead, this, &TlsServerSocket::onCiphertextArrived);
+    connect(m_transport, &TcpStream::readyRead, this, &TlsSocket::onCiphertextArrived);
     connect(m_transport, &TcpStream::broken, this, [this] { failWith(NetworkError); });
+    // A client speaks first: its hello waits in the stream until the connection is made. Sent
+    // from the event loop, so that a connection refused at once is reported from there too.
+    if (isClient)
+        QMetaObject::invokeMethod(this, &TlsSocket::onCiphertextArrived, Qt::QueuedConnection);
     return true;
 }
 
-bool TlsServerSocket::isSessionResumed() const
+void TlsSocket::connectToHost(const QString &address, quint16 port, OpenMode, NetworkLayerProtocol)
+{
+    if (state() != UnconnectedState)
+        return;
+    const QHostAddress host(address);
+    setPeerName(address);
+    setPeerAddress(host);
+    setPeerPort(port);
+    QString reason = u"not an IP address: %1"_s.arg(address);
+    const qintptr descriptor = host.isNull() ? -1 : TcpStream::startConnection(host, port, &reason);
+    if (descriptor < 0 || !setSocketDescriptor(descriptor)) {
+        setSocketError(descriptor < 0 ? HostNotFoundError : SslInternalError);
+        if (descriptor < 0)
+            setErrorString(reason);
+        // Reported from the event loop, as a connection that fails later would be.
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                emit errorOccurred(error());
+                emit disconnected();
+            },
+            Qt::QueuedConnection);
+    }
+}
+
+bool TlsSocket::isSessionResumed() const
 {
     return m_encrypted && SSL_session_reused(m_ssl.get()) == 1;
 }
 
-qint64 TlsServerSocket::bytesAvailable() const
+qint64 TlsSocket::bytesAvailable() const
 {
     return QIODevice::bytesAvailable() + (m_plainIn.size() - m_plainInRead);
 }
 
-qint64 TlsServerSocket::bytesToWrite() const
+qint64 TlsSocket::bytesToWrite() const
 {
     return m_plainOut.size() + (m_transport ? m_transport->bytesToWrite() : 0);
 }
 
-bool TlsServerSocket::canReadLine() const
+bool TlsSocket::canReadLine() const
 {
     return QIODevice::canReadLine() || m_plainIn.indexOf('\n', m_plainInRead) >= 0;
 }
 
-void TlsServerSocket::close()
+void TlsSocket::close()
 {
     // As with any QIODevice, what was not read is dropped: readers loop while bytes are
     // available.
@@ -154,23 +190,23 @@ void TlsServerSocket::close()
     finish(true);
 }
 
-void TlsServerSocket::disconnectFromHost()
+void TlsSocket::disconnectFromHost()
 {
     finish(true);
 }
 
-void TlsServerSocket::setSocketOption(SocketOption option, const QVariant &value)
+void TlsSocket::setSocketOption(SocketOption option, const QVariant &value)
 {
     if (m_transport)
         m_transport->setSocketOption(option, value);
 }
 
-QVariant TlsServerSocket::socketOption(SocketOption option)
+QVariant TlsSocket::socketOption(SocketOption option)
 {
     return m_transport ? m_transport->socketOption(option) : QVariant();
 }
 
-qint64 TlsServerSocket::readData(char *data, qint64 maxSize)
+qint64 TlsSocket::readData(char *data, qint64 maxSize)
 {
     const qint64 count = std::min<qint64>(maxSize, m_plainIn.size() - m_plainInRead);
     if (count <= 0)
@@ -179,7 +215,7 @@ qint64 TlsServerSocket::readData(char *data, qint64 maxSize)
     return skipData(count);
 }
 
-qint64 TlsServerSocket::skipData(qint64 maxSize)
+qint64 TlsSocket::skipData(qint64 maxSize)
 {
     const qint64 count = std::min<qint64>(maxSize, m_plainIn.size() - m_plainInRead);
     if (count <= 0)
@@ -192,7 +228,7 @@ qint64 TlsServerSocket::skipData(qint64 maxSize)
     return count;
 }
 
-qint64 TlsServerSocket::writeData(const char *data, qint64 size)
+qint64 TlsSocket::writeData(const char *data, qint64 size)
 {
     if (state() != ConnectedState)
         return -1;
@@ -202,7 +238,7 @@ qint64 TlsServerSocket::writeData(const char *data, qint64 size)
     return size;
 }
 
-void TlsServerSocket::onCiphertextArrived()
+void TlsSocket::onCiphertextArrived()
 {
     if (!m_transport || state() != ConnectedState)
         return;
@@ -222,7 +258,7 @@ void TlsServerSocket::onCiphertextArrived()
     decrypt();
 }
 
-void TlsServerSocket::releasePeekBuffer()
+void TlsSocket::releasePeekBuffer()
 {
     if (QIODevice::bytesAvailable() > 0) {
         m_releasePeekBuffer = true;
@@ -237,7 +273,7 @@ void TlsServerSocket::releasePeekBuffer()
     QIODevice::open(mode);
 }
 
-void TlsServerSocket::decrypt()
+void TlsSocket::decrypt()
 {
     if (m_releasePeekBuffer)
         releasePeekBuffer();
@@ -281,7 +317,7 @@ void TlsServerSocket::decrypt()
     }
 }
 
-void TlsServerSocket::scheduleEncrypt()
+void TlsSocket::scheduleEncrypt()
 {
     if (m_encryptQueued)
         return;
@@ -295,7 +331,7 @@ void TlsServerSocket::scheduleEncrypt()
         Qt::QueuedConnection);
 }
 
-bool TlsServerSocket::encryptPending()
+bool TlsSocket::encryptPending()
 {
     if (!m_transport || !m_encrypted || m_plainOut.isEmpty())
         return true;
@@ -316,7 +352,7 @@ bool TlsServerSocket::encryptPending()
     return true;
 }
 
-void TlsServerSocket::failWith(SocketError error)
+void TlsSocket::failWith(SocketError error)
 {
     if (state() != ConnectedState)
         return;
@@ -333,7 +369,7 @@ void TlsServerSocket::failWith(SocketError error)
     finish(false);
 }
 
-void TlsServerSocket::finish(bool orderly)
+void TlsSocket::finish(bool orderly)
 {
     // Sending the last bytes can report the peer gone (and come back here) on the way.
     if (state() != ConnectedState)

@@ -1,9 +1,10 @@
-// The server's TLS connections on the shared context, against Qt's own TLS client: the
+// TLS connections on shared contexts. The server's side against Qt's own TLS client: the
 // handshake, plaintext both ways (large and small), orderly closes from either side, and a
-// client that does not speak TLS at all.
+// client that does not speak TLS at all. The client's side against the server's: the pinned
+// certificate accepted and any other refused, and a connection nobody takes.
 #include "net/TlsContext.h"
 #include "net/TlsIdentity.h"
-#include "net/TlsServerSocket.h"
+#include "net/TlsSocket.h"
 
 #include <QSignalSpy>
 #include <QSslSocket>
@@ -20,7 +21,7 @@ namespace {
 
 constexpr int kTimeoutMs = 20'000;
 
-// Hands every accepted connection to a TlsServerSocket on one shared context.
+// Hands every accepted connection to a TlsSocket on one shared context.
 class TlsServer : public QTcpServer
 {
 public:
@@ -28,12 +29,12 @@ public:
         : m_context(std::move(context))
     { }
 
-    QList<TlsServerSocket *> accepted;
+    QList<TlsSocket *> accepted;
 
 protected:
     void incomingConnection(qintptr descriptor) override
     {
-        auto *socket = new TlsServerSocket(m_context, this);
+        auto *socket = new TlsSocket(m_context, this);
         QVERIFY(socket->setSocketDescriptor(descriptor));
         accepted.append(socket);
     }
@@ -67,7 +68,7 @@ QByteArray pattern(qsizetype size)
 
 } // namespace
 
-class TestTlsServerSocket : public QObject
+class TestTlsSocket : public QObject
 {
     Q_OBJECT
 
@@ -82,6 +83,9 @@ private slots:
     void clientCloseIsSeenAfterItsLastBytes();
     void clientWithoutTlsIsTurnedAway();
     void sessionsResumeOnAnotherConnection();
+    void clientSideCrossesBothWays();
+    void clientSideRefusesAnotherCertificate();
+    void clientSideReportsARefusedConnection();
 
 private:
     // A client that trusts the server's certificate and offers the session ticket, if any,
@@ -95,10 +99,10 @@ private:
     QSslCertificate m_certificate;
     std::unique_ptr<TlsServer> m_server;
     std::unique_ptr<QSslSocket> m_client;
-    TlsServerSocket *m_serverSide = nullptr;
+    TlsSocket *m_serverSide = nullptr;
 };
 
-void TestTlsServerSocket::initTestCase()
+void TestTlsSocket::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     QString error;
@@ -110,20 +114,20 @@ void TestTlsServerSocket::initTestCase()
     QVERIFY2(m_context, qPrintable(error));
 }
 
-void TestTlsServerSocket::init()
+void TestTlsSocket::init()
 {
     m_server = std::make_unique<TlsServer>(m_context);
     QVERIFY(m_server->listen(QHostAddress::LocalHost));
 }
 
-void TestTlsServerSocket::cleanup()
+void TestTlsSocket::cleanup()
 {
     m_client.reset();
     m_serverSide = nullptr;
     m_server.reset();
 }
 
-std::unique_ptr<QSslSocket> TestTlsServerSocket::startClient(const QByteArray &sessionTicket) const
+std::unique_ptr<QSslSocket> TestTlsSocket::startClient(const QByteArray &sessionTicket) const
 {
     auto client = std::make_unique<QSslSocket>();
     QSslConfiguration configuration = client->sslConfiguration();
@@ -137,7 +141,7 @@ std::unique_ptr<QSslSocket> TestTlsServerSocket::startClient(const QByteArray &s
     return client;
 }
 
-bool TestTlsServerSocket::connectClient()
+bool TestTlsSocket::connectClient()
 {
     const int before = int(m_server->accepted.size());
     m_client = startClient();
@@ -152,7 +156,7 @@ bool TestTlsServerSocket::connectClient()
     return QTest::qWaitFor([&] { return m_serverSide->isEncrypted(); }, kTimeoutMs);
 }
 
-void TestTlsServerSocket::plaintextCrossesBothWays_data()
+void TestTlsSocket::plaintextCrossesBothWays_data()
 {
     QTest::addColumn<qsizetype>("size");
     QTest::newRow("a few bytes") << qsizetype(5);
@@ -160,7 +164,7 @@ void TestTlsServerSocket::plaintextCrossesBothWays_data()
     QTest::newRow("a megabyte") << qsizetype(1024 * 1024);
 }
 
-void TestTlsServerSocket::plaintextCrossesBothWays()
+void TestTlsSocket::plaintextCrossesBothWays()
 {
     QFETCH(qsizetype, size);
     QVERIFY(connectClient());
@@ -191,7 +195,7 @@ void TestTlsServerSocket::plaintextCrossesBothWays()
     QCOMPARE(echoed, reply);
 }
 
-void TestTlsServerSocket::serverCloseSendsWhatWasWrittenFirst()
+void TestTlsSocket::serverCloseSendsWhatWasWrittenFirst()
 {
     QVERIFY(connectClient());
     QSignalSpy serverDisconnected(m_serverSide, &QAbstractSocket::disconnected);
@@ -206,7 +210,7 @@ void TestTlsServerSocket::serverCloseSendsWhatWasWrittenFirst()
     QCOMPARE(received, last);
 }
 
-void TestTlsServerSocket::slowReaderGetsEverythingBeforeTheClose()
+void TestTlsSocket::slowReaderGetsEverythingBeforeTheClose()
 {
     // More than the kernel buffers while the client reads nothing: the rest waits in the
     // server's stream, and still arrives, in order, after the server has closed.
@@ -230,7 +234,7 @@ void TestTlsServerSocket::slowReaderGetsEverythingBeforeTheClose()
     QVERIFY(received == all);
 }
 
-void TestTlsServerSocket::clientCloseIsSeenAfterItsLastBytes()
+void TestTlsSocket::clientCloseIsSeenAfterItsLastBytes()
 {
     QVERIFY(connectClient());
     QSignalSpy disconnected(m_serverSide, &QAbstractSocket::disconnected);
@@ -243,13 +247,13 @@ void TestTlsServerSocket::clientCloseIsSeenAfterItsLastBytes()
     QCOMPARE(m_serverSide->write("late"), -1);
 }
 
-void TestTlsServerSocket::clientWithoutTlsIsTurnedAway()
+void TestTlsSocket::clientWithoutTlsIsTurnedAway()
 {
     QTcpSocket plain;
     plain.connectToHost(u"127.0.0.1"_s, m_server->serverPort());
     QVERIFY(plain.waitForConnected(kTimeoutMs));
     QVERIFY(QTest::qWaitFor([&] { return !m_server->accepted.isEmpty(); }, kTimeoutMs));
-    TlsServerSocket *serverSide = m_server->accepted.last();
+    TlsSocket *serverSide = m_server->accepted.last();
     QSignalSpy errors(serverSide, &QAbstractSocket::errorOccurred);
     QSignalSpy disconnected(serverSide, &QAbstractSocket::disconnected);
 
@@ -264,7 +268,7 @@ void TestTlsServerSocket::clientWithoutTlsIsTurnedAway()
                             kTimeoutMs));
 }
 
-void TestTlsServerSocket::sessionsResumeOnAnotherConnection()
+void TestTlsSocket::sessionsResumeOnAnotherConnection()
 {
     // The ticket of a first connection, offered on a second: with one context for all
     // connections the server can read it, and the second handshake is a resumption.
@@ -288,5 +292,92 @@ void TestTlsServerSocket::sessionsResumeOnAnotherConnection()
     QVERIFY(m_server->accepted.last()->isSessionResumed());
 }
 
-QTEST_MAIN(TestTlsServerSocket)
-#include "tst_tlsserversocket.moc"
+void TestTlsSocket::clientSideCrossesBothWays()
+{
+    QString error;
+    const auto clientContext = TlsContext::forClient(m_certificate, &error);
+    QVERIFY2(clientContext, qPrintable(error));
+    TlsSocket client(clientContext);
+    QSignalSpy encrypted(&client, &TlsSocket::encrypted);
+    client.connectToHost(u"127.0.0.1"_s, m_server->serverPort());
+    // Written before the handshake is done: it leaves once it is.
+    const QByteArray sent = pattern(100 * 1024);
+    QCOMPARE(client.write(sent), sent.size());
+    QVERIFY(encrypted.wait(kTimeoutMs));
+    QVERIFY(client.isEncrypted());
+
+    QVERIFY(QTest::qWaitFor([&] { return !m_server->accepted.isEmpty(); }, kTimeoutMs));
+    TlsSocket *serverSide = m_server->accepted.last();
+    QByteArray received;
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            received += serverSide->readAll();
+            return received.size() >= sent.size();
+        },
+        kTimeoutMs));
+    QCOMPARE(received, sent);
+
+    const QByteArray reply = pattern(70 * 1024 + 1);
+    serverSide->write(reply);
+    QByteArray echoed;
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            echoed += client.readAll();
+            return echoed.size() >= reply.size();
+        },
+        kTimeoutMs));
+    QCOMPARE(echoed, reply);
+
+    QSignalSpy serverDisconnected(serverSide, &QAbstractSocket::disconnected);
+    client.disconnectFromHost();
+    QVERIFY(serverDisconnected.wait(kTimeoutMs));
+}
+
+void TestTlsSocket::clientSideRefusesAnotherCertificate()
+{
+    // A certificate of another server, pinned: the handshake fails on the client's side and
+    // nothing written reaches this server.
+    QTemporaryDir otherDir;
+    QString error;
+    const auto other = TlsIdentity::loadOrGenerate(otherDir.filePath(u"cert.pem"_s),
+                                                   otherDir.filePath(u"key.pem"_s), &error);
+    QVERIFY2(other, qPrintable(error));
+    const auto clientContext = TlsContext::forClient(other->certificate, &error);
+    QVERIFY2(clientContext, qPrintable(error));
+    TlsSocket client(clientContext);
+    QSignalSpy errors(&client, &QAbstractSocket::errorOccurred);
+    QSignalSpy disconnected(&client, &QAbstractSocket::disconnected);
+    client.connectToHost(u"127.0.0.1"_s, m_server->serverPort());
+    client.write("secret");
+    QVERIFY(QTest::qWaitFor([&] { return disconnected.size() == 1; }, kTimeoutMs));
+    QVERIFY(!client.isEncrypted());
+    QCOMPARE(errors.size(), 1);
+    QCOMPARE(errors.first().first().value<QAbstractSocket::SocketError>(),
+             QAbstractSocket::SslHandshakeFailedError);
+    QVERIFY2(client.errorString().contains(u"certificate verify failed"_s),
+             qPrintable(client.errorString()));
+    QVERIFY(QTest::qWaitFor([&] { return !m_server->accepted.isEmpty(); }, kTimeoutMs));
+    QCOMPARE(m_server->accepted.last()->bytesAvailable(), 0);
+}
+
+void TestTlsSocket::clientSideReportsARefusedConnection()
+{
+    const quint16 port = m_server->serverPort();
+    m_server.reset();
+    QString error;
+    const auto clientContext = TlsContext::forClient(m_certificate, &error);
+    QVERIFY2(clientContext, qPrintable(error));
+    TlsSocket client(clientContext);
+    QSignalSpy errors(&client, &QAbstractSocket::errorOccurred);
+    QSignalSpy disconnected(&client, &QAbstractSocket::disconnected);
+    client.connectToHost(u"127.0.0.1"_s, port);
+    // Reported from the event loop, as any later failure would be.
+    QCOMPARE(disconnected.size(), 0);
+    QVERIFY(QTest::qWaitFor([&] { return disconnected.size() == 1; }, kTimeoutMs));
+    QCOMPARE(errors.size(), 1);
+    QCOMPARE(errors.first().first().value<QAbstractSocket::SocketError>(),
+             QAbstractSocket::ConnectionRefusedError);
+}
+
+QTEST_MAIN(TestTlsSocket)
+#include "tst_tlssocket.moc"

@@ -11,22 +11,29 @@ namespace confab::server {
 class TcpStream;
 class TlsContext;
 
-// The server's side of one TLS connection, on the shared TlsContext. To the code above it
+// One side of a TLS connection, on a shared TlsContext: the server's side of an accepted
+// connection, or, on a client context, a client's (the load generator's). To the code above it
 // (the HTTP handshake, QWebSocket) it is a QTcpSocket that reads and writes plaintext;
 // underneath, OpenSSL reads and writes the connection's descriptor (a TcpStream). Plaintext written
 // in one turn of the event loop leaves in as few TLS records as it fits in, and an idle connection
 // keeps no buffers.
-class TlsServerSocket final : public QTcpSocket
+class TlsSocket final : public QTcpSocket
 {
     Q_OBJECT
 
 public:
-    explicit TlsServerSocket(std::shared_ptr<const TlsContext> context, QObject *parent = nullptr);
-    ~TlsServerSocket() override;
+    explicit TlsSocket(std::shared_ptr<const TlsContext> context, QObject *parent = nullptr);
+    ~TlsSocket() override;
 
-    // Takes over an accepted connection; the handshake runs as the client's hello arrives.
+    // Takes over a connection; on a server context the handshake runs as the client's hello
+    // arrives, on a client context it starts at once.
     bool setSocketDescriptor(qintptr socketDescriptor, SocketState state = ConnectedState,
                              OpenMode openMode = ReadWrite) override;
+    // A client's connection, to an IP address (no name look-up: it would block the thread).
+    // It can be written to at once: plaintext leaves when the handshake is done (encrypted()).
+    // A connection that fails ends with errorOccurred() and disconnected().
+    void connectToHost(const QString &address, quint16 port, OpenMode mode = ReadWrite,
+                       NetworkLayerProtocol protocol = AnyIPProtocol) override;
     bool isEncrypted() const { return m_encrypted; }
     // Whether the client resumed an earlier session (a ticket), sparing the key exchange's
     // signature.
