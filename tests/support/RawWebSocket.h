@@ -1,5 +1,7 @@
 #pragma once
 
+#include "WebSocketWire.h"
+
 #include <QByteArray>
 #include <QObject>
 #include <QSslCertificate>
@@ -43,13 +45,12 @@ public:
 
 private:
     void onReadyRead();
-    void parseFrames();
-    void sendFrame(quint8 opcode, const QByteArray &payload);
 
     QUrl m_url;
     QSslCertificate m_certificate;
     QSslSocket m_socket;
-    QByteArray m_buffer;
+    QByteArray m_buffer; // until the upgrade is answered
+    websocket::FrameReader m_frames;
     QByteArray m_handshakeResponse;
     QString m_error;
     bool m_upgraded = false;
