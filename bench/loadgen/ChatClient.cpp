@@ -1,11 +1,7 @@
 #include "ChatClient.h"
 
 #include "Measure.h"
-
-#include <QMetaEnum>
-#include <QSslConfiguration>
-#include <QWebSocket>
-#include <QWebSocketHandshakeOptions>
+#include "WebSocketClient.h"
 
 namespace confab::bench {
 
@@ -25,7 +21,6 @@ ChatClient::~ChatClient()
 {
     if (m_socket) {
         m_socket->disconnect(this);
-        m_socket->abort();
         delete m_socket;
     }
 }
@@ -37,27 +32,15 @@ void ChatClient::open()
     m_ready = false;
     m_closing = false;
     m_openedAtNs = nowNs();
-    m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
-    connect(m_socket, &QWebSocket::connected, this, [this] { onConnected(); });
-    connect(m_socket, &QWebSocket::textMessageReceived, this,
+    m_socket = new WebSocketClient(m_endpoint.tls, this);
+    connect(m_socket, &WebSocketClient::connected, this, [this] { onConnected(); });
+    connect(m_socket, &WebSocketClient::textMessageReceived, this,
             [this](const QString &text) { onText(text); });
-    connect(m_socket, &QWebSocket::binaryMessageReceived, this,
+    connect(m_socket, &WebSocketClient::binaryMessageReceived, this,
             [this](const QByteArray &bytes) { onBinary(bytes); });
-    connect(m_socket, &QWebSocket::disconnected, this, &ChatClient::onDisconnected);
-    // Only the pinned certificate is trusted. Qt makes an OpenSSL context for each connection,
-    // and from the default configuration every one of them would take in the system's whole
-    // CA store, only for the pinned certificate's errors to be ignored.
-    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-    tls.setCaCertificates({ m_endpoint.certificate });
-    m_socket->setSslConfiguration(tls);
-    // Pinning: exactly the errors that this one certificate causes are accepted, any other
-    // certificate fails the handshake.
-    m_socket->ignoreSslErrors(m_endpoint.expectedErrors);
-    QWebSocketHandshakeOptions options;
-    if (!m_endpoint.subprotocol.isEmpty())
-        options.setSubprotocols({ m_endpoint.subprotocol });
+    connect(m_socket, &WebSocketClient::disconnected, this, &ChatClient::onDisconnected);
     m_deadline.start();
-    m_socket->open(m_endpoint.url, options);
+    m_socket->open(m_endpoint.url, m_endpoint.subprotocol);
 }
 
 void ChatClient::close()
@@ -82,7 +65,7 @@ void ChatClient::dropSocket()
     if (!m_socket)
         return;
     m_socket->disconnect(this);
-    m_socket->abort();
+    // Gone without a closing handshake once deleted, as when the network is lost.
     m_socket->deleteLater();
     m_socket = nullptr;
 }
@@ -90,13 +73,13 @@ void ChatClient::dropSocket()
 void ChatClient::sendText(const QString &text)
 {
     if (m_socket)
-        m_socket->sendTextMessage(text);
+        m_socket->sendText(text);
 }
 
 void ChatClient::sendBinary(const QByteArray &bytes)
 {
     if (m_socket)
-        m_socket->sendBinaryMessage(bytes);
+        m_socket->sendBinary(bytes);
 }
 
 void ChatClient::becomeReady()
@@ -125,16 +108,7 @@ void ChatClient::onDisconnected()
         m_ready = false;
         return;
     }
-    QString code;
-    if (m_socket->error() != QAbstractSocket::UnknownSocketError) {
-        code = u"socket:"_s
-            + QString::fromLatin1(QMetaEnum::fromType<QAbstractSocket::SocketError>().valueToKey(
-                m_socket->error()));
-    } else {
-        code = u"close:%1"_s.arg(int(m_socket->closeCode()));
-        if (!m_socket->closeReason().isEmpty())
-            code += u" "_s + m_socket->closeReason();
-    }
+    const QString code = m_socket->endReason();
     fail(code);
 }
 

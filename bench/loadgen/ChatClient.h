@@ -2,24 +2,28 @@
 
 #include <QByteArray>
 #include <QObject>
-#include <QSslCertificate>
-#include <QSslError>
 #include <QString>
 #include <QTimer>
 #include <QUrl>
 
-class QWebSocket;
+#include <memory>
+
+namespace confab::server {
+class TlsContext;
+}
 
 namespace confab::bench {
 
-// Where the clients of one measurement connect: a wss URL, the certificate to pin (self-signed
-// certificates of confabd and of the peers alike) and the WebSocket subprotocol to ask for.
+class WebSocketClient;
+
+// Where the clients of one measurement connect: a wss URL on an IP address, the TLS context
+// all of them share, which trusts only the pinned certificate (self-signed certificates of
+// confabd and of the peers alike), and the WebSocket subprotocol to ask for.
 struct Endpoint
 {
     QUrl url;
-    QSslCertificate certificate;
+    std::shared_ptr<const server::TlsContext> tls;
     QString subprotocol;
-    QList<QSslError> expectedErrors; // exactly the errors this certificate causes
 };
 
 // One chat connection over a secure WebSocket, whatever the protocol on top: confabd's own,
@@ -86,7 +90,7 @@ private:
     Endpoint m_endpoint;
     int m_index;
     Observer *m_observer = nullptr;
-    QWebSocket *m_socket = nullptr;
+    WebSocketClient *m_socket = nullptr;
     QTimer m_deadline;
     qint64 m_openedAtNs = 0;
     bool m_ready = false;

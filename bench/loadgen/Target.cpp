@@ -1,8 +1,8 @@
 #include "Target.h"
 
 #include "HaProxy.h"
-#include "Pinning.h"
 #include "ServerProcess.h"
+#include "net/TlsContext.h"
 #include "store/Database.h"
 #include "store/DatabaseUrl.h"
 
@@ -72,10 +72,9 @@ bool loadEndpoint(const QUrl &url, const QString &certificateFile, const QString
         return false;
     }
     endpoint->url = url;
-    endpoint->certificate = certificates.first();
     endpoint->subprotocol = subprotocol;
-    endpoint->expectedErrors = test::expectedSslErrors(endpoint->certificate, url.host());
-    return true;
+    endpoint->tls = server::TlsContext::forClient(certificates.first(), error);
+    return endpoint->tls != nullptr;
 }
 
 ConfabTarget::ConfabTarget(QString backend, QString serverConfig, int nodes)
@@ -169,13 +168,12 @@ bool ConfabTarget::prepare(const Plan &plan, QString *error)
         return false;
     }
     m_endpoint.url = first.url();
-    m_endpoint.certificate = first.certificate();
-    if (m_nodes > 1 && !startCluster(plan.population.users, error))
-        return false;
     m_endpoint.subprotocol.clear();
-    m_endpoint.expectedErrors
-        = test::expectedSslErrors(m_endpoint.certificate, m_endpoint.url.host());
-    return true;
+    // Every node has the first one's certificate.
+    m_endpoint.tls = server::TlsContext::forClient(first.certificate(), error);
+    if (!m_endpoint.tls)
+        return false;
+    return m_nodes == 1 || startCluster(plan.population.users, error);
 }
 
 bool ConfabTarget::startCluster(int connections, QString *error)
