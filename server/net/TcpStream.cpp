@@ -42,7 +42,10 @@ TcpStream::TcpStream(qintptr descriptor, QObject *parent)
 
     ::fcntl(int(descriptor), F_SETFL, ::fcntl(int(descriptor), F_GETFL) | O_NONBLOCK);
     m_readNotifier = new QSocketNotifier(descriptor, QSocketNotifier::Read, this);
-    connect(m_readNotifier, &QSocketNotifier::activated, this, &TcpStream::readyRead);
+    connect(m_readNotifier, &QSocketNotifier::activated, this, [this] {
+        m_drained = false;
+        emit readyRead();
+    });
 }
 
 TcpStream::~TcpStream()
@@ -90,12 +93,17 @@ qintptr TcpStream::startConnection(const QHostAddress &address, quint16 port, QS
 
 qint64 TcpStream::read(char *data, qint64 maxSize)
 {
-    if (!isOpen() || m_atEnd)
+    if (!isOpen() || m_atEnd || m_drained)
         return isOpen() ? 0 : -1;
     for (;;) {
         const ssize_t got = ::recv(int(m_descriptor), data, size_t(maxSize), 0);
-        if (got > 0)
+        if (got > 0) {
+            // Less than asked for: the kernel had no more. Asking again before the notifier
+            // says more has come would only be answered EAGAIN, one system call per read event
+            // for nothing.
+            m_drained = got < maxSize;
             return got;
+        }
         if (got == 0) {
             m_atEnd = true;
             m_readNotifier->setEnabled(false);

@@ -39,7 +39,7 @@ public:
     bool atEnd() const { return m_atEnd; }
 
     // What has arrived, up to maxSize bytes: 0 when nothing is waiting (or at the end), -1 on
-    // an error.
+    // an error. After a read that got less than it asked for, 0 until readyRead() again.
     qint64 read(char *data, qint64 maxSize);
     // Sends now what the kernel takes and keeps the rest for when it can; false once the
     // connection is broken.
@@ -78,6 +78,7 @@ private:
     QAbstractSocket::SocketError m_error = QAbstractSocket::UnknownSocketError;
     QString m_errorString;
     bool m_atEnd = false;
+    bool m_drained = false;
 };
 
 } // namespace confab::server

@@ -280,16 +280,17 @@ void TlsSocket::decrypt()
     const qsizetype before = m_plainIn.size();
     bool peerClosed = false;
     for (;;) {
-        // Decrypted straight into the plaintext buffer, behind what is still unread.
-        const qsizetype filled = m_plainIn.size();
-        m_plainIn.resize(filled + kRecordBytes);
+        // Decrypted on the stack and then appended: reading straight into the buffer would
+        // cost a record-sized allocation per read, for plaintext that is mostly a few hundred
+        // bytes.
+        char record[kRecordBytes];
         size_t count = 0;
         ERR_clear_error();
-        const int result
-            = SSL_read_ex(m_ssl.get(), m_plainIn.data() + filled, kRecordBytes, &count);
-        m_plainIn.truncate(filled + qsizetype(result == 1 ? count : 0));
-        if (result == 1)
+        const int result = SSL_read_ex(m_ssl.get(), record, sizeof record, &count);
+        if (result == 1) {
+            m_plainIn.append(record, qsizetype(count));
             continue;
+        }
         const int error = SSL_get_error(m_ssl.get(), result);
         if (error == SSL_ERROR_WANT_READ)
             break;
