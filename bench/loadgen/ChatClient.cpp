@@ -35,7 +35,7 @@ void ChatClient::open()
     m_socket = new WebSocketClient(m_endpoint.tls, this);
     connect(m_socket, &WebSocketClient::connected, this, [this] { onConnected(); });
     connect(m_socket, &WebSocketClient::textMessageReceived, this,
-            [this](const QString &text) { onText(text); });
+            [this](const QByteArray &utf8) { onText(utf8); });
     connect(m_socket, &WebSocketClient::binaryMessageReceived, this,
             [this](const QByteArray &bytes) { onBinary(bytes); });
     connect(m_socket, &WebSocketClient::disconnected, this, &ChatClient::onDisconnected);

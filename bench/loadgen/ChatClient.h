@@ -72,7 +72,8 @@ public:
 
 protected:
     virtual void onConnected() { }
-    virtual void onText(const QString &) { }
+    // A text message, as the UTF-8 that came.
+    virtual void onText(const QByteArray &) { }
     virtual void onBinary(const QByteArray &) { }
     virtual void onReset() { }
 

@@ -46,9 +46,9 @@ void ConfabClient::call(QLatin1StringView operation, QJsonObject args, Done done
     m_pending.insert(id, { -1, 0, std::move(done) });
 }
 
-void ConfabClient::onText(const QString &text)
+void ConfabClient::onText(const QByteArray &utf8)
 {
-    const QJsonObject frame = QJsonDocument::fromJson(text.toUtf8()).object();
+    const QJsonObject frame = QJsonDocument::fromJson(utf8).object();
     const QString push = frame.value("push"_L1).toString();
     if (push.isEmpty()) {
         onReply(frame);

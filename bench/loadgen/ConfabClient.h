@@ -34,7 +34,7 @@ public:
     void call(QLatin1StringView op, QJsonObject args, Done done);
 
 protected:
-    void onText(const QString &text) override;
+    void onText(const QByteArray &utf8) override;
     void onReset() override;
 
 private:

@@ -134,7 +134,7 @@ void WebSocketClient::onFrame(const websocket::Frame &frame)
         return;
     const QByteArray message = std::exchange(m_message, {});
     if (m_messageOpcode == websocket::Text)
-        emit textMessageReceived(QString::fromUtf8(message));
+        emit textMessageReceived(message);
     else
         emit binaryMessageReceived(message);
 }

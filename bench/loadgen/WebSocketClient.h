@@ -40,7 +40,7 @@ public:
 
 signals:
     void connected();
-    void textMessageReceived(const QString &text);
+    void textMessageReceived(const QByteArray &utf8);
     void binaryMessageReceived(const QByteArray &bytes);
     // The connection ended, in order or not; endReason() says how.
     void disconnected();

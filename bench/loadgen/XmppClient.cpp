@@ -83,8 +83,9 @@ void XmppClient::sendOpen()
         m_directory->domain));
 }
 
-void XmppClient::onText(const QString &text)
+void XmppClient::onText(const QByteArray &utf8)
 {
+    const QString text = QString::fromUtf8(utf8);
     const QStringView frame(text);
     if (frame.startsWith("<message"_L1))
         return onMessage(text);

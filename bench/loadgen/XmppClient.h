@@ -34,7 +34,7 @@ public:
 
 protected:
     void onConnected() override;
-    void onText(const QString &text) override;
+    void onText(const QByteArray &utf8) override;
     void onReset() override;
 
 private:
