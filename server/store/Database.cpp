@@ -67,6 +67,19 @@ QSqlQuery &Database::exec(const QString &sql, std::initializer_list<QVariant> va
 
 QSqlQuery &Database::exec(const QString &sql, const QVariantList &values)
 {
+    QSqlQuery &query = statement(sql);
+    m_lastFailed = !run(query, values);
+    if (m_lastFailed && mayReconnectFor(&query) && reconnectIfLost())
+        m_lastFailed = !run(query, values);
+    if (m_lastFailed) {
+        m_lastError = query.lastError().text();
+        qCWarning(lcStore) << "query failed:" << m_lastError << "in" << sql;
+    }
+    return query;
+}
+
+QSqlQuery &Database::statement(const QString &sql)
+{
     auto it = m_statements.find(sql);
     if (it == m_statements.end()) {
         QSqlQuery query(m_db);
@@ -77,17 +90,61 @@ QSqlQuery &Database::exec(const QString &sql, const QVariantList &values)
             qCWarning(lcStore) << "prepare failed:" << query.lastError().text() << "in" << sql;
         it = m_statements.insert(sql, query);
     }
-    QSqlQuery &query = it.value();
+    return it.value();
+}
+
+bool Database::run(QSqlQuery &query, const QVariantList &values)
+{
     query.finish();
     int index = 0;
     for (const auto &value : values)
         query.bindValue(index++, value);
-    m_lastFailed = !query.exec();
-    if (m_lastFailed) {
-        m_lastError = query.lastError().text();
-        qCWarning(lcStore) << "query failed:" << m_lastError << "in" << sql;
+    return query.exec();
+}
+
+bool Database::mayReconnectFor(const QSqlQuery *failed) const
+{
+    // Inside a transaction, what ran before on the lost connection is gone with it; results
+    // still open elsewhere would be cut off by preparing their statements again.
+    if (!m_reconnectWhenLost || m_url.dialect != Dialect::Postgres || m_inTransaction)
+        return false;
+    for (const auto &query : m_statements) {
+        if (&query != failed && query.isActive())
+            return false;
     }
-    return query;
+    return true;
+}
+
+bool Database::reconnectIfLost()
+{
+    if (m_url.dialect != Dialect::Postgres)
+        return false; // SQLite has no connection to lose
+    if (m_db.isOpen() && QSqlQuery(u"SELECT 1"_s, m_db).isActive())
+        return false;
+    qCWarning(lcStore) << "lost the database connection; connecting again";
+    m_inTransaction = false;
+    // The statements are replaced in place (a repository keeps the reference exec() gave it),
+    // the old ones before the close, while the driver still knows them.
+    for (auto &query : m_statements)
+        query = QSqlQuery(m_db);
+    m_db.close();
+    if (!m_db.open()) {
+        qCWarning(lcStore).noquote() << "cannot connect again:" << m_db.lastError().text();
+        return false;
+    }
+    for (auto it = m_statements.begin(); it != m_statements.end(); ++it) {
+        it.value().setForwardOnly(true);
+        if (!it.value().prepare(it.key()))
+            qCWarning(lcStore) << "prepare failed:" << it.value().lastError().text() << "in"
+                               << it.key();
+    }
+    return true;
+}
+
+void Database::releaseResults()
+{
+    for (auto &query : m_statements)
+        query.finish();
 }
 
 bool Database::execOk(const QString &sql, std::initializer_list<QVariant> values)
@@ -114,18 +171,22 @@ bool Database::execDirect(const QString &sql, QString *error)
 
 bool Database::begin()
 {
-    if (!m_db.transaction()) {
+    bool begun = m_db.transaction();
+    if (!begun && mayReconnectFor(nullptr) && reconnectIfLost())
+        begun = m_db.transaction();
+    if (!begun) {
         m_lastError = m_db.lastError().text();
         qCWarning(lcStore) << "begin failed:" << m_lastError;
         return false;
     }
+    m_inTransaction = true;
     return true;
 }
 
 bool Database::commit()
 {
-    for (auto &query : m_statements)
-        query.finish();
+    releaseResults();
+    m_inTransaction = false;
     if (!m_db.commit()) {
         m_lastError = m_db.lastError().text();
         qCWarning(lcStore) << "commit failed:" << m_lastError;
@@ -137,8 +198,8 @@ bool Database::commit()
 
 void Database::rollback()
 {
-    for (auto &query : m_statements)
-        query.finish();
+    releaseResults();
+    m_inTransaction = false;
     m_db.rollback();
 }
 

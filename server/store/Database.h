@@ -26,6 +26,18 @@ public:
     Database &operator=(const Database &) = delete;
 
     bool open(QString *error);
+    // A PostgreSQL connection that the server ended (a restart, an administrator, a network
+    // cut) stays dead: QtSql does not connect again. With this on, a statement or begin() that
+    // fails on a lost connection, outside a transaction and with no other statement's results
+    // still open, connects again and runs once more. Off by default: a connection that holds
+    // state of its own (LISTEN) must see the loss instead.
+    void setReconnectWhenLost(bool reconnect) { m_reconnectWhenLost = reconnect; }
+    // Connects again if the connection is lost (one round trip to find out); true when it did.
+    // Statements are prepared again on the new connection, in place.
+    bool reconnectIfLost();
+    // Lets go of every statement's results, so that the next statement may run again on a new
+    // connection should it meet a lost one.
+    void releaseResults();
     Dialect dialect() const { return m_url.dialect; }
     const DatabaseUrl &url() const { return m_url; }
 
@@ -49,12 +61,20 @@ public:
     QString lastError() const { return m_lastError; }
 
 private:
+    QSqlQuery &statement(const QString &sql);
+    bool run(QSqlQuery &query, const QVariantList &values);
+    // Whether a failure just now may be retried on a new connection: nothing else depends on
+    // the one that failed.
+    bool mayReconnectFor(const QSqlQuery *failed) const;
+
     DatabaseUrl m_url;
     QString m_connectionName;
     QString m_applicationName;
     QSqlDatabase m_db;
     QHash<QString, QSqlQuery> m_statements;
     bool m_lastFailed = false;
+    bool m_reconnectWhenLost = false;
+    bool m_inTransaction = false;
     QString m_lastError;
 };
 

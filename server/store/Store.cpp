@@ -100,6 +100,9 @@ bool StoreWorker::open(QString *error)
 bool StoreWorker::connectToDatabase(QString *error)
 {
     m_db = std::make_unique<Database>(m_url, u"confab-store"_s);
+    // A request that meets a connection PostgreSQL ended is run again on a new one, so that
+    // nobody sees the cut.
+    m_db->setReconnectWhenLost(true);
     const bool opened = m_db->open(error);
     m_accounts = std::make_unique<AccountStore>(*m_db);
     m_rooms = std::make_unique<RoomStore>(*m_db);
@@ -117,32 +120,6 @@ void StoreWorker::disconnectFromDatabase()
     m_db.reset();
 }
 
-bool StoreWorker::reconnectIfLost()
-{
-    // A PostgreSQL connection does not come back by itself after the server restarted or
-    // ended it; SQLite has no connection to lose.
-    if (m_url.dialect != Dialect::Postgres || m_db->execOk(u"SELECT 1"_s))
-        return false;
-    qCWarning(lcStore) << "lost the database connection; connecting again";
-    disconnectFromDatabase();
-    QString error;
-    if (!connectToDatabase(&error)) {
-        qCWarning(lcStore).noquote() << error;
-        return false;
-    }
-    return true;
-}
-
-void StoreWorker::checkConnectionIfIdle()
-{
-    // Under load a lost connection shows in the next batch, which is then retried; after a
-    // quiet spell it is checked first, so that the request that wakes the store up (a sign-in,
-    // which is not retried) does not meet it.
-    if (m_lastUse.isValid() && m_lastUse.hasExpired(kIdleCheckMs))
-        reconnectIfLost();
-    m_lastUse.start();
-}
-
 void StoreWorker::retryAfterReconnect(const QList<PendingEvent> &events,
                                       QList<protocol::Outcome<CommittedEvent>> &outcomes)
 {
@@ -151,7 +128,7 @@ void StoreWorker::retryAfterReconnect(const QList<PendingEvent> &events,
         if (isStoreFailure(outcomes.at(i)))
             failed.append(i);
     }
-    if (failed.isEmpty() || !reconnectIfLost())
+    if (failed.isEmpty() || !m_db->reconnectIfLost())
         return;
     // What failed for a lost connection was not stored: it is committed once more on the new
     // connection, and its senders never see the failure.
@@ -174,12 +151,11 @@ void StoreWorker::run(const std::function<void(StoreContext &)> &job)
 {
     if (!m_db)
         return;
-    checkConnectionIfIdle();
+    // A job answers from inside itself and is not run again; with no results of an earlier
+    // job held open, its first statement may meet a lost connection and still succeed.
+    m_db->releaseResults();
     StoreContext context { *m_accounts, *m_rooms, *m_timeline, *m_webhookJobs };
     job(context);
-    // The job has answered already; the next one gets a working connection.
-    if (m_db->lastFailed())
-        reconnectIfLost();
 }
 
 void StoreWorker::append(PendingEvent event, ReplyTarget target, Store::AppendDone done)
@@ -207,7 +183,6 @@ void StoreWorker::commitPending()
     for (const auto &queued : batch)
         events.append(queued.event);
 
-    checkConnectionIfIdle();
     auto outcomes = m_timeline->commit(events, QDateTime::currentMSecsSinceEpoch());
     retryAfterReconnect(events, outcomes);
     QList<protocol::Event> committed;

@@ -2,7 +2,6 @@
 
 #include "Store.h"
 
-#include <QElapsedTimer>
 #include <QList>
 #include <QObject>
 
@@ -17,10 +16,6 @@ class StoreWorker : public QObject
 
 public:
     static constexpr qsizetype kMaxBatch = 256;
-    // After this long without a job, the connection is checked (one round trip) before the
-    // next: a job is not retried, so a connection that PostgreSQL ended meanwhile must be
-    // found before a request meets it. Under load jobs come closer together and pay nothing.
-    static constexpr qint64 kIdleCheckMs = 100;
 
     StoreWorker(Store *store, DatabaseUrl url, std::shared_ptr<CommitAnnouncer> announcer);
     ~StoreWorker() override;
@@ -33,9 +28,6 @@ public:
 private:
     bool connectToDatabase(QString *error);
     void disconnectFromDatabase();
-    // Connects again when the connection turns out to be lost; true when it did.
-    bool reconnectIfLost();
-    void checkConnectionIfIdle();
     void retryAfterReconnect(const QList<PendingEvent> &events,
                              QList<protocol::Outcome<CommittedEvent>> &outcomes);
     void commitPending();
@@ -57,7 +49,6 @@ private:
     std::unique_ptr<WebhookJobStore> m_webhookJobs;
     QList<Queued> m_pending;
     bool m_commitScheduled = false;
-    QElapsedTimer m_lastUse;
 };
 
 } // namespace confab::server

@@ -107,6 +107,7 @@ private slots:
     void threeNodesBehindHaProxyKeepEachRoomInOrder();
     void busReconnectsAndCatchesUp();
     void storeReconnectsAndSendsSucceed();
+    void requestsRightAfterAStoreCutSucceed();
     void killedNodesClientsResumeThroughHaProxy();
     void drainingNodeReportsNotReadyThenClosesWith1001();
 
@@ -584,6 +585,37 @@ void tst_Cluster::storeReconnectsAndSendsSucceed()
         const QString problem = feed.problemAfter(1 + 2 * kCount);
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
+}
+
+// Cuts the store connections right after requests on two nodes: the next requests there (a
+// history page, a sign-up) are the first to meet the dead connections, and neither fails.
+void tst_Cluster::requestsRightAfterAStoreCutSucceed()
+{
+    QString error;
+    auto alice = connectDirectly(0, u"alice"_s, &error);
+    QVERIFY2(alice, qPrintable(error));
+    const qint64 room = sharedRoom(*alice, {}, u"cut before a read"_s);
+    QVERIFY(room > 0);
+    CONFAB_VERIFY_OK(alice->send(room, u"before the cut"_s));
+    auto bob = connectDirectly(1, u"bob"_s, &error);
+    QVERIFY2(bob, qPrintable(error));
+    const auto cutsSeen = [this](int node) {
+        return m_nodes.at(node)->standardError().count("lost the database connection");
+    };
+    const qsizetype seenOnFirst = cutsSeen(0);
+    const qsizetype seenOnSecond = cutsSeen(1);
+
+    // A node that has had no request since an earlier cut has no connection to cut.
+    QVERIFY(terminateConnections(u"confabd"_s) >= 2);
+    const Reply history = alice->request(op::History, { { "room"_L1, room }, { "limit"_L1, 1 } });
+    CONFAB_VERIFY_OK(history);
+    const QJsonArray messages = history.result().value("messages"_L1).toArray();
+    QCOMPARE(messages.size(), 1);
+    QCOMPARE(messages.first().toObject().value("text"_L1).toString(), u"before the cut"_s);
+    auto carol = connectDirectly(1, u"carol"_s, &error);
+    QVERIFY2(carol, qPrintable(error));
+    QCOMPARE(cutsSeen(0), seenOnFirst + 1);
+    QCOMPARE(cutsSeen(1), seenOnSecond + 1);
 }
 
 // Runs after the tests that need every node: the last node stays dead.
