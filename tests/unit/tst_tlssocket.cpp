@@ -58,6 +58,21 @@ QByteArray readUntilClosed(QSslSocket &client)
     return received + client.readAll();
 }
 
+// What arrives on device until it adds up to at least size bytes (less after the timeout).
+QByteArray readAtLeast(QIODevice &device, qsizetype size)
+{
+    QByteArray received;
+    const bool enough = QTest::qWaitFor(
+        [&] {
+            received += device.readAll();
+            return received.size() >= size;
+        },
+        kTimeoutMs);
+    if (!enough)
+        qWarning() << "only" << received.size() << "of" << size << "bytes arrived";
+    return received;
+}
+
 QByteArray pattern(qsizetype size)
 {
     QByteArray bytes(size, Qt::Uninitialized);
@@ -172,26 +187,14 @@ void TestTlsSocket::plaintextCrossesBothWays()
 
     const QByteArray sent = pattern(size);
     m_client->write(sent);
-    QByteArray received;
-    QVERIFY(QTest::qWaitFor(
-        [&] {
-            received += m_serverSide->readAll();
-            return received.size() >= size;
-        },
-        kTimeoutMs));
+    const QByteArray received = readAtLeast(*m_serverSide, size);
     QCOMPARE(received, sent);
 
     // Written in pieces within one turn of the event loop, it still arrives whole and in order.
     const QByteArray reply = pattern(size + 3);
     for (qsizetype at = 0; at < reply.size(); at += 4096)
         m_serverSide->write(reply.mid(at, 4096));
-    QByteArray echoed;
-    QVERIFY(QTest::qWaitFor(
-        [&] {
-            echoed += m_client->readAll();
-            return echoed.size() >= reply.size();
-        },
-        kTimeoutMs));
+    const QByteArray echoed = readAtLeast(*m_client, reply.size());
     QCOMPARE(echoed, reply);
 }
 
@@ -308,24 +311,12 @@ void TestTlsSocket::clientSideCrossesBothWays()
 
     QVERIFY(QTest::qWaitFor([&] { return !m_server->accepted.isEmpty(); }, kTimeoutMs));
     TlsSocket *serverSide = m_server->accepted.last();
-    QByteArray received;
-    QVERIFY(QTest::qWaitFor(
-        [&] {
-            received += serverSide->readAll();
-            return received.size() >= sent.size();
-        },
-        kTimeoutMs));
+    const QByteArray received = readAtLeast(*serverSide, sent.size());
     QCOMPARE(received, sent);
 
     const QByteArray reply = pattern(70 * 1024 + 1);
     serverSide->write(reply);
-    QByteArray echoed;
-    QVERIFY(QTest::qWaitFor(
-        [&] {
-            echoed += client.readAll();
-            return echoed.size() >= reply.size();
-        },
-        kTimeoutMs));
+    const QByteArray echoed = readAtLeast(client, reply.size());
     QCOMPARE(echoed, reply);
 
     QSignalSpy serverDisconnected(serverSide, &QAbstractSocket::disconnected);
