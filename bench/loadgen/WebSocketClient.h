@@ -56,7 +56,7 @@ private:
     server::TlsSocket *m_socket;
     QByteArray m_key;
     QByteArray m_answer; // the upgrade's answer, until it is all there
-    test::websocket::FrameReader m_frames;
+    test::websocket::FrameReader m_frames { test::websocket::FrameReader::Sender::Server };
     QByteArray m_message; // a fragmented message, until its last frame
     test::websocket::Opcode m_messageOpcode = test::websocket::Text;
     QString m_endReason;

@@ -3,9 +3,6 @@
 #include <QByteArray>
 #include <QStringView>
 
-class QIODevice;
-class QWebSocket;
-
 namespace confab::server {
 
 // One push on its way to many connections, framed for WebSocket once. A server's frames are
@@ -18,11 +15,6 @@ public:
 
     // The whole text frame: header, then the UTF-8 payload, in one frame whatever its size.
     const QByteArray &bytes() const { return m_bytes; }
-
-    // Writes the frame to the connection under `socket`, between the socket's own frames
-    // (QWebSocket writes each of its frames whole); false, and nothing written, once the
-    // socket is no longer open for messages.
-    bool writeTo(const QWebSocket &socket, QIODevice &transport) const;
 
 private:
     QByteArray m_bytes;

@@ -1,6 +1,7 @@
 #include "HttpEndpoints.h"
 
 #include "health/Readiness.h"
+#include "websocket/WebSocketFrame.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -48,14 +49,43 @@ QByteArrayView HttpEndpoints::reasonPhrase(int status)
     return status < 400 ? "OK" : status < 500 ? "Client Error" : "Server Error";
 }
 
-QByteArray HttpEndpoints::errorResponse(int status, QByteArrayView reason, QByteArrayView code,
-                                        QByteArrayView message)
+QByteArray
+HttpEndpoints::errorResponse(int status, QByteArrayView reason, QByteArrayView code,
+                             QByteArrayView message,
+                             const QList<std::pair<QByteArray, QByteArray>> &extraHeaders)
 {
     const QJsonObject error { { "code"_L1, QString::fromLatin1(code) },
                               { "message"_L1, QString::fromLatin1(message) } };
     return response(
         status, reason,
-        QJsonDocument(QJsonObject { { "error"_L1, error } }).toJson(QJsonDocument::Compact));
+        QJsonDocument(QJsonObject { { "error"_L1, error } }).toJson(QJsonDocument::Compact),
+        extraHeaders);
+}
+
+std::pair<QByteArray, bool> HttpEndpoints::upgradeAnswer(const HttpRequestHead &head)
+{
+    // RFC 6455, 4.2.1: a key of 16 random bytes, version 13, and "Upgrade" among the
+    // Connection header's tokens.
+    const QByteArray key = head.header("sec-websocket-key");
+    bool connectionUpgrade = false;
+    for (const QByteArray &token : head.header("connection").split(','))
+        connectionUpgrade = connectionUpgrade || token.trimmed().toLower() == "upgrade";
+    if (head.header("sec-websocket-version") != "13")
+        return { errorResponse(426, "Upgrade Required", "unsupported_websocket_version",
+                               "This server speaks WebSocket version 13.",
+                               { { "Sec-WebSocket-Version", "13" } }),
+                 false };
+    const auto decodedKey
+        = QByteArray::fromBase64Encoding(key, QByteArray::AbortOnBase64DecodingErrors);
+    if (!connectionUpgrade || !decodedKey || decodedKey.decoded.size() != 16)
+        return { errorResponse(400, "Bad Request", "bad_websocket_upgrade",
+                               "A WebSocket upgrade needs Connection: Upgrade and a "
+                               "Sec-WebSocket-Key of 16 bytes in base64."),
+                 false };
+    return { "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+             "Sec-WebSocket-Accept: "
+                 + websocket::acceptKey(key) + "\r\n\r\n",
+             true };
 }
 
 namespace {

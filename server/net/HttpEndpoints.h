@@ -21,8 +21,12 @@ public:
     static QByteArray response(int status, QByteArrayView reason, const QByteArray &jsonBody,
                                const QList<std::pair<QByteArray, QByteArray>> &extraHeaders = {});
     static QByteArrayView reasonPhrase(int status);
-    static QByteArray errorResponse(int status, QByteArrayView reason, QByteArrayView code,
-                                    QByteArrayView message);
+    static QByteArray
+    errorResponse(int status, QByteArrayView reason, QByteArrayView code, QByteArrayView message,
+                  const QList<std::pair<QByteArray, QByteArray>> &extraHeaders = {});
+    // The answer to a WebSocket upgrade request (head.isWebSocketUpgrade()): 101 with the key
+    // accepted, or why RFC 6455 does not allow the request; the second is true for 101.
+    static std::pair<QByteArray, bool> upgradeAnswer(const HttpRequestHead &head);
 };
 
 } // namespace confab::server

@@ -10,11 +10,10 @@
 #include "pusher/PusherService.h"
 #include "session/ClientSession.h"
 #include "store/ReplyTarget.h"
+#include "websocket/WebSocketConnection.h"
 
 #include <QLoggingCategory>
 #include <QPointer>
-#include <QWebSocket>
-#include <QWebSocketServer>
 
 #include <algorithm>
 
@@ -39,13 +38,6 @@ int pingSlicesFor(int pingIntervalMs)
     return std::clamp(pingIntervalMs / kMinPingSliceMs, 1, kMaxPingSlices);
 }
 
-// A close frame asks the peer to answer; one that never does is cut off after a grace period.
-void closeThenAbort(QWebSocket *socket, QWebSocketProtocol::CloseCode code, const QString &reason)
-{
-    socket->close(code, reason);
-    QTimer::singleShot(kCloseGraceMs, socket, [socket] { socket->abort(); });
-}
-
 } // namespace
 
 SocketWorker::SocketWorker(Services services, std::shared_ptr<const TlsContext> tls,
@@ -55,12 +47,6 @@ SocketWorker::SocketWorker(Services services, std::shared_ptr<const TlsContext> 
     , m_limiter(limiter)
     , m_pusher(pusher)
 {
-    // Only used to run the WebSocket upgrade of sockets this worker already accepted (and
-    // decrypted): it never listens itself.
-    m_upgrader = new QWebSocketServer(u"confabd"_s, QWebSocketServer::NonSecureMode, this);
-    m_upgrader->setMaxPendingConnections(std::numeric_limits<int>::max());
-    connect(m_upgrader, &QWebSocketServer::newConnection, this, &SocketWorker::onWebSocketReady);
-
     m_pingTimer = new QTimer(this);
     m_pingSlices = pingSlicesFor(m_services.config.pingIntervalMs);
     m_pingTimer->setInterval(m_services.config.pingIntervalMs / m_pingSlices);
@@ -114,7 +100,7 @@ void SocketWorker::inspectRequest(QTcpSocket *socket)
         return;
     if (status == HttpRequestHead::Status::Complete && head.isWebSocketUpgrade()
         && (head.path == "/ws" || (m_pusher && PusherService::isWebSocketPath(head.path)))) {
-        upgradeToWebSocket(socket);
+        upgradeToWebSocket(socket, head);
         return;
     }
     if (status == HttpRequestHead::Status::Complete && m_pusher
@@ -201,51 +187,29 @@ void SocketWorker::handlePusherRequest(QTcpSocket *socket, const HttpRequestHead
                          });
 }
 
-void SocketWorker::upgradeToWebSocket(QTcpSocket *socket)
+void SocketWorker::upgradeToWebSocket(QTcpSocket *socket, const HttpRequestHead &head)
 {
-    const Handshake handshake = m_handshakes.take(socket);
-    // From here the upgrader reads the socket; a failed upgrade still ends in disconnected().
-    disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
-    m_upgrading.insert({ socket->peerAddress().toString(), socket->peerPort() }, handshake);
-    m_upgrader->handleConnection(socket);
-}
-
-void SocketWorker::onWebSocketReady()
-{
-    while (m_upgrader->hasPendingConnections()) {
-        QWebSocket *webSocket = m_upgrader->nextPendingConnection();
-        const auto handshake
-            = m_upgrading.take({ webSocket->peerAddress().toString(), webSocket->peerPort() });
-        if (!handshake.socket) {
-            webSocket->abort();
-            webSocket->deleteLater();
-            continue;
-        }
-        disconnect(handshake.socket, nullptr, this, nullptr);
-        delete handshake.deadline;
-        if (auto *tlsSocket = qobject_cast<TlsSocket *>(handshake.socket))
-            tlsSocket->releasePeekBuffer();
-        startSession(webSocket, handshake.socket, handshake.overLimit);
+    const auto [answer, accepted] = HttpEndpoints::upgradeAnswer(head);
+    socket->read(head.size);
+    socket->write(answer);
+    if (!accepted) {
+        socket->disconnectFromHost();
+        return;
     }
+    const Handshake handshake = m_handshakes.take(socket);
+    disconnect(socket, nullptr, this, nullptr);
+    delete handshake.deadline;
+    if (auto *tlsSocket = qobject_cast<TlsSocket *>(socket))
+        tlsSocket->releasePeekBuffer();
+    auto *webSocket = new WebSocketConnection(socket, head.path, head.query,
+                                              m_services.config.maxFrameBytes, this);
+    startSession(webSocket, handshake.overLimit);
 }
 
 void SocketWorker::forgetHandshake(QTcpSocket *socket)
 {
-    bool found = false;
-    Handshake handshake = m_handshakes.take(socket);
-    if (handshake.socket) {
-        found = true;
-    } else {
-        for (auto it = m_upgrading.begin(); it != m_upgrading.end(); ++it) {
-            if (it->socket == socket) {
-                handshake = *it;
-                m_upgrading.erase(it);
-                found = true;
-                break;
-            }
-        }
-    }
-    if (!found)
+    const Handshake handshake = m_handshakes.take(socket);
+    if (!handshake.socket)
         return;
     if (!handshake.overLimit)
         m_limiter.release(socket->peerAddress());
@@ -253,54 +217,50 @@ void SocketWorker::forgetHandshake(QTcpSocket *socket)
     emitDrainedWhenEmpty();
 }
 
-void SocketWorker::startSession(QWebSocket *webSocket, QTcpSocket *transport, bool overLimit)
+void SocketWorker::startSession(WebSocketConnection *webSocket, bool overLimit)
 {
-    if (m_pusher && PusherService::isWebSocketPath(webSocket->requestUrl().path().toUtf8())) {
-        startPusherConnection(webSocket, transport, overLimit);
+    if (m_pusher && PusherService::isWebSocketPath(webSocket->path())) {
+        startPusherConnection(webSocket, overLimit);
         return;
     }
-    webSocket->setParent(this);
-    if (overLimit || m_shuttingDown) {
-        connect(webSocket, &QWebSocket::disconnected, webSocket, &QObject::deleteLater);
-        if (m_shuttingDown) {
-            m_limiter.release(webSocket->peerAddress());
-            closeThenAbort(webSocket, QWebSocketProtocol::CloseCodeGoingAway,
-                           u"server shutting down"_s);
-        } else {
-            closeThenAbort(webSocket, QWebSocketProtocol::CloseCodePolicyViolated,
-                           u"too_many_connections"_s);
-        }
+    if (m_shuttingDown) {
+        m_limiter.release(webSocket->peerAddress());
+        turnAway(webSocket, websocket::GoingAway, u"server shutting down");
+        return;
+    }
+    if (overLimit) {
+        turnAway(webSocket, websocket::PolicyViolated, u"too_many_connections");
         return;
     }
     const quint64 id = m_nextId++;
-    auto *session = new ClientSession(webSocket, transport, id, this, m_services, this);
+    auto *session = new ClientSession(webSocket, id, this, m_services, this);
     m_sessions.insert(id, session);
     connect(session, &ClientSession::finished, this, &SocketWorker::onSessionFinished);
 }
 
-void SocketWorker::startPusherConnection(QWebSocket *webSocket, QTcpSocket *transport,
-                                         bool overLimit)
+void SocketWorker::startPusherConnection(WebSocketConnection *webSocket, bool overLimit)
 {
-    webSocket->setParent(this);
     if (overLimit || m_shuttingDown) {
-        connect(webSocket, &QWebSocket::disconnected, webSocket, &QObject::deleteLater);
         if (m_shuttingDown)
             m_limiter.release(webSocket->peerAddress());
         // Pusher clients reconnect at once on 4200 and back off on 4100.
-        closeThenAbort(webSocket,
-                       static_cast<QWebSocketProtocol::CloseCode>(m_shuttingDown
-                                                                      ? PusherFrames::ReconnectNow
-                                                                      : PusherFrames::OverCapacity),
-                       m_shuttingDown ? u"Server shutting down; reconnect"_s
-                                      : u"Over capacity: too many connections from this address"_s);
+        turnAway(webSocket,
+                 m_shuttingDown ? PusherFrames::ReconnectNow : PusherFrames::OverCapacity,
+                 m_shuttingDown ? u"Server shutting down; reconnect"
+                                : u"Over capacity: too many connections from this address");
         return;
     }
     const quint64 id = m_nextId++;
-    auto *connection = new PusherConnection(webSocket, transport, id, this, m_pusher->registry(),
-                                            m_services.config.maxFrameBytes, this);
+    auto *connection = new PusherConnection(webSocket, id, this, m_pusher->registry(), this);
     m_pusherConnections.insert(id, connection);
     connect(connection, &PusherConnection::finished, this,
             &SocketWorker::onPusherConnectionFinished);
+}
+
+void SocketWorker::turnAway(WebSocketConnection *webSocket, quint16 code, QStringView reason)
+{
+    connect(webSocket, &WebSocketConnection::disconnected, webSocket, &QObject::deleteLater);
+    webSocket->close(code, reason);
 }
 
 void SocketWorker::onPusherConnectionFinished(quint64 id)
@@ -348,7 +308,7 @@ void SocketWorker::shutdown()
 {
     m_shuttingDown = true;
     m_pingTimer->stop();
-    const auto handshakes = m_handshakes.values() + m_upgrading.values();
+    const auto handshakes = m_handshakes.values();
     for (const auto &handshake : handshakes)
         handshake.socket->abort();
     const auto sessions = m_sessions;
@@ -372,7 +332,7 @@ void SocketWorker::shutdown()
 void SocketWorker::emitDrainedWhenEmpty()
 {
     if (m_shuttingDown && !m_drained && m_sessions.isEmpty() && m_pusherConnections.isEmpty()
-        && m_handshakes.isEmpty() && m_upgrading.isEmpty()) {
+        && m_handshakes.isEmpty()) {
         m_drained = true;
         emit drained();
     }

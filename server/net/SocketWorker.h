@@ -10,8 +10,6 @@
 #include <memory>
 
 class QTcpSocket;
-class QWebSocket;
-class QWebSocketServer;
 
 namespace confab::server {
 
@@ -20,6 +18,7 @@ class ConnectionLimiter;
 class PusherConnection;
 class PusherService;
 class TlsContext;
+class WebSocketConnection;
 struct HttpRequestHead;
 
 // One socket thread's share of the connections: takes accepted sockets, runs their TLS and
@@ -54,18 +53,17 @@ private:
         bool overLimit = false;
         bool continueSent = false; // "100 Continue" answered to "Expect: 100-continue"
     };
-    using PeerKey = std::pair<QString, quint16>;
 
     void inspectRequest(QTcpSocket *socket);
-    void upgradeToWebSocket(QTcpSocket *socket);
+    void upgradeToWebSocket(QTcpSocket *socket, const HttpRequestHead &head);
     // Hands a Pusher HTTP request over once its whole body has arrived.
     void handlePusherRequest(QTcpSocket *socket, const HttpRequestHead &head);
-    // transport: the connection under webSocket, which pushes are written to directly.
-    void startPusherConnection(QWebSocket *webSocket, QTcpSocket *transport, bool overLimit);
+    void startPusherConnection(WebSocketConnection *webSocket, bool overLimit);
     void onPusherConnectionFinished(quint64 id);
-    void onWebSocketReady();
     void forgetHandshake(QTcpSocket *socket);
-    void startSession(QWebSocket *webSocket, QTcpSocket *transport, bool overLimit);
+    void startSession(WebSocketConnection *webSocket, bool overLimit);
+    // Closes a connection that is not let in; it goes once it has ended.
+    void turnAway(WebSocketConnection *webSocket, quint16 code, QStringView reason);
     void onSessionFinished(quint64 id);
     void checkAlive();
     void emitDrainedWhenEmpty();
@@ -73,12 +71,10 @@ private:
     Services m_services;
     std::shared_ptr<const TlsContext> m_tls;
     ConnectionLimiter &m_limiter;
-    QWebSocketServer *m_upgrader = nullptr;
     QTimer *m_pingTimer = nullptr;
     int m_pingSlices = 1;
     quint64 m_pingTick = 0;
     QHash<QTcpSocket *, Handshake> m_handshakes;
-    QHash<PeerKey, Handshake> m_upgrading;
     QHash<quint64, ClientSession *> m_sessions;
     PusherService *m_pusher = nullptr;
     QHash<quint64, PusherConnection *> m_pusherConnections;

@@ -13,10 +13,10 @@ class TlsContext;
 
 // One side of a TLS connection, on a shared TlsContext: the server's side of an accepted
 // connection, or, on a client context, a client's (the load generator's). To the code above it
-// (the HTTP handshake, QWebSocket) it is a QTcpSocket that reads and writes plaintext;
-// underneath, OpenSSL reads and writes the connection's descriptor (a TcpStream). Plaintext written
-// in one turn of the event loop leaves in as few TLS records as it fits in, and an idle connection
-// keeps no buffers.
+// (the HTTP handshake, the WebSocket connection) it is a QTcpSocket that reads and writes
+// plaintext; underneath, OpenSSL reads and writes the connection's descriptor (a TcpStream).
+// Plaintext written in one turn of the event loop leaves in as few TLS records as it fits in, and
+// an idle connection keeps no buffers.
 class TlsSocket final : public QTcpSocket
 {
     Q_OBJECT

@@ -4,13 +4,13 @@
 #include "ChannelRegistry.h"
 #include "PusherFrames.h"
 #include "Signatures.h"
+#include "websocket/WebSocketConnection.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QTimer>
 #include <QUrlQuery>
-#include <QWebSocket>
 
 namespace confab::server {
 
@@ -20,7 +20,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-constexpr int kCloseGraceMs = 3000;
 constexpr int kMinProtocol = 5;
 constexpr int kMaxProtocol = 7;
 constexpr qsizetype kMaxEventNameLength = 200;
@@ -52,12 +51,10 @@ QString idText(const QJsonValue &value)
 
 } // namespace
 
-PusherConnection::PusherConnection(QWebSocket *socket, QIODevice *transport, quint64 id,
-                                   PushSink *sink, ChannelRegistry &registry,
-                                   qsizetype maxFrameBytes, QObject *parent)
+PusherConnection::PusherConnection(WebSocketConnection *socket, quint64 id, PushSink *sink,
+                                   ChannelRegistry &registry, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
-    , m_transport(transport)
     , m_id(id)
     , m_sink(sink)
     , m_registry(registry)
@@ -65,18 +62,17 @@ PusherConnection::PusherConnection(QWebSocket *socket, QIODevice *transport, qui
     , m_clientEvents(1, 1)
 {
     m_socket->setParent(this);
-    m_socket->setMaxAllowedIncomingFrameSize(quint64(maxFrameBytes));
-    m_socket->setMaxAllowedIncomingMessageSize(quint64(maxFrameBytes));
     m_clock.start();
-    connect(m_socket, &QWebSocket::textMessageReceived, this, &PusherConnection::onTextMessage);
-    connect(m_socket, &QWebSocket::binaryMessageReceived, this, [this] {
+    connect(m_socket, &WebSocketConnection::textMessageReceived, this,
+            &PusherConnection::onTextMessage);
+    connect(m_socket, &WebSocketConnection::binaryMessageReceived, this, [this] {
         sendFrame(PusherFrames::error(QJsonValue(), u"Binary frames are not supported."_s));
     });
-    connect(m_socket, &QWebSocket::pong, this, [this] {
+    connect(m_socket, &WebSocketConnection::pongReceived, this, [this] {
         m_lastActivityMs = m_clock.elapsed();
         m_pingSentMs = -1;
     });
-    connect(m_socket, &QWebSocket::disconnected, this, &PusherConnection::onDisconnected);
+    connect(m_socket, &WebSocketConnection::disconnected, this, &PusherConnection::onDisconnected);
     // Queued, so that whoever made this connection hears of a refusal through finished().
     QMetaObject::invokeMethod(this, &PusherConnection::open, Qt::QueuedConnection);
 }
@@ -88,14 +84,13 @@ PusherConnection::~PusherConnection()
 
 void PusherConnection::open()
 {
-    const QUrl url = m_socket->requestUrl();
-    const QString key = url.path().mid(QStringLiteral("/app/").size());
+    const QString key = QUrl::fromPercentEncoding(m_socket->path().mid(qsizetype(strlen("/app/"))));
     m_app = m_registry.appByKey(key);
     if (!m_app) {
         closeWith(PusherFrames::UnknownApp, u"App key %1 does not exist"_s.arg(key.left(64)));
         return;
     }
-    const QUrlQuery query(url);
+    const QUrlQuery query(QString::fromUtf8(m_socket->query()));
     if (!query.hasQueryItem(u"protocol"_s)) {
         closeWith(PusherFrames::NoProtocolVersion, u"No protocol version supplied"_s);
         return;
@@ -127,13 +122,13 @@ void PusherConnection::open()
 void PusherConnection::sendFrame(const QString &frame)
 {
     if (!m_finished && !m_closing)
-        m_socket->sendTextMessage(frame);
+        m_socket->sendText(frame.toUtf8());
 }
 
 void PusherConnection::sendPush(const PushFrame &frame)
 {
-    if (!m_finished && !m_closing && m_transport)
-        frame.writeTo(*m_socket, *m_transport);
+    if (!m_finished && !m_closing)
+        m_socket->sendFrame(frame.bytes());
 }
 
 void PusherConnection::closeWith(int code, const QString &reason)
@@ -143,8 +138,7 @@ void PusherConnection::closeWith(int code, const QString &reason)
     m_closing = true;
     if (m_activityTimer)
         m_activityTimer->stop();
-    m_socket->close(static_cast<QWebSocketProtocol::CloseCode>(code), reason);
-    QTimer::singleShot(kCloseGraceMs, m_socket, [socket = m_socket] { socket->abort(); });
+    m_socket->close(quint16(code), reason);
 }
 
 void PusherConnection::abort()
@@ -172,13 +166,13 @@ void PusherConnection::checkActivity()
     }
 }
 
-void PusherConnection::onTextMessage(const QString &text)
+void PusherConnection::onTextMessage(const QByteArray &text)
 {
     if (m_closing || !m_app || m_socketId.isEmpty())
         return;
     m_lastActivityMs = m_clock.elapsed();
     m_pingSentMs = -1;
-    const QJsonDocument document = QJsonDocument::fromJson(text.toUtf8());
+    const QJsonDocument document = QJsonDocument::fromJson(text);
     const QJsonObject message = document.object();
     const QString event = message.value("event"_L1).toString();
     if (!document.isObject() || event.isEmpty()) {

@@ -7,16 +7,14 @@
 #include <QHostAddress>
 #include <QJsonObject>
 #include <QObject>
-#include <QPointer>
 
-class QIODevice;
 class QTimer;
-class QWebSocket;
 
 namespace confab::server {
 
 class ChannelRegistry;
 class PushSink;
+class WebSocketConnection;
 struct PusherApp;
 
 // One Pusher client's WebSocket (/app/{key}): checks the app and protocol version, then
@@ -27,9 +25,9 @@ class PusherConnection : public QObject
     Q_OBJECT
 
 public:
-    // transport is the connection under socket, for pushes framed once for many connections.
-    PusherConnection(QWebSocket *socket, QIODevice *transport, quint64 id, PushSink *sink,
-                     ChannelRegistry &registry, qsizetype maxFrameBytes, QObject *parent = nullptr);
+    // Takes over socket.
+    PusherConnection(WebSocketConnection *socket, quint64 id, PushSink *sink,
+                     ChannelRegistry &registry, QObject *parent = nullptr);
     ~PusherConnection() override;
 
     quint64 id() const { return m_id; }
@@ -50,7 +48,7 @@ signals:
 
 private:
     void open();
-    void onTextMessage(const QString &text);
+    void onTextMessage(const QByteArray &text);
     void onDisconnected();
     void checkActivity();
     void subscribe(const QJsonObject &data);
@@ -61,8 +59,7 @@ private:
                             int status);
     void leaveRegistry();
 
-    QWebSocket *m_socket;
-    QPointer<QIODevice> m_transport;
+    WebSocketConnection *m_socket;
     quint64 m_id;
     PushSink *m_sink;
     ChannelRegistry &m_registry;

@@ -7,9 +7,9 @@
 #include "protocol/Frames.h"
 #include "protocol/Limits.h"
 #include "protocol/Operations.h"
+#include "websocket/WebSocketConnection.h"
 
 #include <QLoggingCategory>
-#include <QWebSocket>
 
 namespace confab::server {
 
@@ -19,11 +19,10 @@ using namespace Qt::StringLiterals;
 using protocol::ErrorCode;
 using protocol::makeError;
 
-ClientSession::ClientSession(QWebSocket *socket, QIODevice *transport, quint64 id, PushSink *sink,
+ClientSession::ClientSession(WebSocketConnection *socket, quint64 id, PushSink *sink,
                              Services services, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
-    , m_transport(transport)
     , m_id(id)
     , m_sink(sink)
     , m_services(services)
@@ -31,16 +30,16 @@ ClientSession::ClientSession(QWebSocket *socket, QIODevice *transport, quint64 i
     , m_budget(services.config.requestsPerSecond, services.config.requestBurst)
 {
     m_socket->setParent(this);
-    // Qt's defaults (about 2 GiB) would let one client exhaust the server's memory.
-    m_socket->setMaxAllowedIncomingFrameSize(quint64(services.config.maxFrameBytes));
-    m_socket->setMaxAllowedIncomingMessageSize(quint64(services.config.maxFrameBytes));
     m_clock.start();
     m_lastPongMs = m_clock.elapsed();
 
-    connect(m_socket, &QWebSocket::textMessageReceived, this, &ClientSession::onTextMessage);
-    connect(m_socket, &QWebSocket::binaryMessageReceived, this, &ClientSession::onBinaryMessage);
-    connect(m_socket, &QWebSocket::disconnected, this, &ClientSession::onDisconnected);
-    connect(m_socket, &QWebSocket::pong, this, [this] { m_lastPongMs = m_clock.elapsed(); });
+    connect(m_socket, &WebSocketConnection::textMessageReceived, this,
+            &ClientSession::onTextMessage);
+    connect(m_socket, &WebSocketConnection::binaryMessageReceived, this,
+            &ClientSession::onBinaryMessage);
+    connect(m_socket, &WebSocketConnection::disconnected, this, &ClientSession::onDisconnected);
+    connect(m_socket, &WebSocketConnection::pongReceived, this,
+            [this] { m_lastPongMs = m_clock.elapsed(); });
     sendHello();
 }
 
@@ -62,20 +61,20 @@ void ClientSession::sendHello()
                                      { "limits"_L1, limits } }));
 }
 
-void ClientSession::onTextMessage(const QString &frame)
+void ClientSession::onTextMessage(const QByteArray &frame)
 {
     if (auto wait = m_budget.take(m_clock.elapsed())) {
         auto error = makeError(ErrorCode::RateLimited,
                                u"Too many requests on this connection; slow down."_s);
         error.retryAfterMs = *wait;
         // The id is still worth reading so the client can match the refusal.
-        const auto decoded = protocol::RequestDecoder::decode(frame.toUtf8());
+        const auto decoded = protocol::RequestDecoder::decode(frame);
         const auto *request = std::get_if<protocol::Request>(&decoded);
         replyError(request ? request->id : QJsonValue(), error);
         return;
     }
 
-    const auto decoded = protocol::RequestDecoder::decode(frame.toUtf8());
+    const auto decoded = protocol::RequestDecoder::decode(frame);
     if (const auto *failure = std::get_if<protocol::DecodeFailure>(&decoded)) {
         replyError(failure->id, failure->error);
         return;
@@ -114,16 +113,16 @@ void ClientSession::replyError(const QJsonValue &requestId, const protocol::Prot
     sendFrame(protocol::encodeError(requestId, error));
 }
 
-void ClientSession::sendFrame(const QString &frame)
+void ClientSession::sendFrame(QStringView frame)
 {
     if (!m_finished)
-        m_socket->sendTextMessage(frame);
+        m_socket->sendText(frame.toUtf8());
 }
 
 void ClientSession::sendPush(const PushFrame &frame)
 {
-    if (!m_finished && m_transport)
-        frame.writeTo(*m_socket, *m_transport);
+    if (!m_finished)
+        m_socket->sendFrame(frame.bytes());
 }
 
 void ClientSession::signIn(const protocol::User &user, const QString &tokenHash,
@@ -178,13 +177,13 @@ void ClientSession::checkAlive(qint64 pingIntervalMs)
 void ClientSession::closeGoingAway()
 {
     if (!m_finished)
-        m_socket->close(QWebSocketProtocol::CloseCodeGoingAway, u"server shutting down"_s);
+        m_socket->close(websocket::GoingAway, u"server shutting down");
 }
 
 void ClientSession::closeForPolicy(const QString &reason)
 {
     if (!m_finished)
-        m_socket->close(QWebSocketProtocol::CloseCodePolicyViolated, reason);
+        m_socket->close(websocket::PolicyViolated, reason);
 }
 
 void ClientSession::abort()

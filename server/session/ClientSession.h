@@ -11,14 +11,12 @@
 #include <QHostAddress>
 #include <QJsonObject>
 #include <QObject>
-#include <QPointer>
 
 #include <optional>
 
-class QIODevice;
-class QWebSocket;
-
 namespace confab::server {
+
+class WebSocketConnection;
 
 // One client's WebSocket connection: decodes its frames, applies the request budget, hands
 // each request to its operation and writes replies and pushes back. Lives on one socket
@@ -28,9 +26,9 @@ class ClientSession : public QObject
     Q_OBJECT
 
 public:
-    // transport is the connection under socket, for pushes framed once for many connections.
-    ClientSession(QWebSocket *socket, QIODevice *transport, quint64 id, PushSink *sink,
-                  Services services, QObject *parent = nullptr);
+    // Takes over socket.
+    ClientSession(WebSocketConnection *socket, quint64 id, PushSink *sink, Services services,
+                  QObject *parent = nullptr);
     ~ClientSession() override;
 
     quint64 id() const { return m_id; }
@@ -48,7 +46,7 @@ public:
 
     void reply(const QJsonValue &requestId, const QJsonObject &result);
     void replyError(const QJsonValue &requestId, const protocol::ProtocolError &error);
-    void sendFrame(const QString &frame);
+    void sendFrame(QStringView frame);
     void sendPush(const PushFrame &frame);
 
     // Drops the connection when its peer stopped answering pings; otherwise pings it.
@@ -61,14 +59,13 @@ signals:
     void finished(quint64 id);
 
 private:
-    void onTextMessage(const QString &frame);
+    void onTextMessage(const QByteArray &frame);
     void onBinaryMessage();
     void onDisconnected();
     void sendHello();
     void leaveHub();
 
-    QWebSocket *m_socket;
-    QPointer<QIODevice> m_transport;
+    WebSocketConnection *m_socket;
     quint64 m_id;
     PushSink *m_sink;
     Services m_services;

@@ -50,7 +50,7 @@ private:
     QSslCertificate m_certificate;
     QSslSocket m_socket;
     QByteArray m_buffer; // until the upgrade is answered
-    websocket::FrameReader m_frames;
+    websocket::FrameReader m_frames { websocket::FrameReader::Sender::Server };
     QByteArray m_handshakeResponse;
     QString m_error;
     bool m_upgraded = false;

@@ -1,25 +1,19 @@
 #pragma once
 
+#include "websocket/WebSocketFrame.h"
+
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QString>
 #include <QUrl>
 
-#include <optional>
-
 // A client's half of RFC 6455 on the wire, for the clients that write WebSocket by hand
 // (tests that misbehave on purpose, the load generator): the upgrade request and the check of
-// its answer, masked frames out, the server's frames in.
+// its answer, and masked frames out. The frames themselves are the server's
+// (websocket/WebSocketFrame.h).
 namespace confab::test::websocket {
 
-enum Opcode : quint8 {
-    Continuation = 0x0,
-    Text = 0x1,
-    Binary = 0x2,
-    Close = 0x8,
-    Ping = 0x9,
-    Pong = 0xA,
-};
+using namespace confab::websocket;
 
 // A fresh Sec-WebSocket-Key.
 QByteArray newKey();
@@ -31,32 +25,7 @@ qsizetype upgradeAnswerEnd(QByteArrayView received);
 // otherwise what is wrong with it.
 QString upgradeRefusal(QByteArrayView answer, const QByteArray &key);
 
-// A frame from a client: always masked (RFC 6455, 5.3).
+// A frame from a client, under a fresh random mask.
 QByteArray clientFrame(Opcode opcode, QByteArrayView payload);
-// A close frame's payload: the status code, then the reason.
-QByteArray closePayload(quint16 code, QByteArrayView reason = {});
-
-struct Frame
-{
-    Opcode opcode;
-    bool final;
-    QByteArray payload;
-};
-
-// Splits what a server sends into frames, as the bytes arrive.
-class FrameReader
-{
-public:
-    void append(QByteArray bytes);
-    // The next whole frame; nothing until more bytes arrive, or after a frame no server may
-    // send (then error() says why).
-    std::optional<Frame> next();
-    const QString &error() const { return m_error; }
-
-private:
-    QByteArray m_buffer;
-    qsizetype m_read = 0;
-    QString m_error;
-};
 
 } // namespace confab::test::websocket

@@ -1,23 +1,13 @@
-// A push framed once and written under a server's QWebSocket, as Qt's own WebSocket client
-// reads it: every length encoding, text beyond ASCII, in order with the socket's own messages,
-// and nothing after the socket's close.
+// A push framed once for many connections: every length encoding, text beyond ASCII. That
+// clients read it whole is tst_websocketconnection's part.
 #include "hub/PushFrame.h"
 
-#include <QSignalSpy>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTest>
-#include <QWebSocket>
-#include <QWebSocketServer>
-
-#include <memory>
 
 using namespace confab::server;
 using namespace Qt::StringLiterals;
 
 namespace {
-
-constexpr int kTimeoutMs = 20'000;
 
 // Text of exactly `bytes` UTF-8 bytes, with two- and three-byte characters in it.
 QString textOfUtf8Size(qsizetype bytes)
@@ -46,42 +36,9 @@ class TestPushFrame : public QObject
     Q_OBJECT
 
 private slots:
-    void init();
-    void cleanup();
     void headerCarriesTheLength_data();
     void headerCarriesTheLength();
-    void clientReadsEveryLength();
-    void nothingFollowsTheClose();
-
-private:
-    QTcpServer m_listener;
-    QWebSocketServer m_upgrader { u"test"_s, QWebSocketServer::NonSecureMode };
-    QTcpSocket *m_transport = nullptr;
-    std::unique_ptr<QWebSocket> m_serverSide;
-    std::unique_ptr<QWebSocket> m_client;
 };
-
-void TestPushFrame::init()
-{
-    QVERIFY(m_listener.listen(QHostAddress::LocalHost));
-    m_client = std::make_unique<QWebSocket>();
-    m_client->open(QUrl(u"ws://127.0.0.1:%1/ws"_s.arg(m_listener.serverPort())));
-    QVERIFY(QTest::qWaitFor([&] { return m_listener.hasPendingConnections(); }, kTimeoutMs));
-    m_transport = m_listener.nextPendingConnection();
-    m_upgrader.handleConnection(m_transport);
-    QVERIFY(QTest::qWaitFor([&] { return m_upgrader.hasPendingConnections(); }, kTimeoutMs));
-    m_serverSide.reset(m_upgrader.nextPendingConnection());
-    QVERIFY(QTest::qWaitFor([&] { return m_client->state() == QAbstractSocket::ConnectedState; },
-                            kTimeoutMs));
-}
-
-void TestPushFrame::cleanup()
-{
-    m_client.reset();
-    m_serverSide.reset();
-    m_transport = nullptr;
-    m_listener.close();
-}
 
 void TestPushFrame::headerCarriesTheLength_data()
 {
@@ -104,38 +61,6 @@ void TestPushFrame::headerCarriesTheLength()
     QCOMPARE(frame.bytes().size(), header.size() + payloadBytes);
     QCOMPARE(frame.bytes().left(header.size()).toHex(), header.toHex());
     QCOMPARE(frame.bytes().mid(header.size()), text.toUtf8());
-}
-
-void TestPushFrame::clientReadsEveryLength()
-{
-    QSignalSpy received(m_client.get(), &QWebSocket::textMessageReceived);
-    QStringList sent;
-    for (qsizetype bytes : { 0, 1, 125, 126, 65535, 65536, 300'000 }) {
-        const QString push = textOfUtf8Size(bytes);
-        QVERIFY(PushFrame(push).writeTo(*m_serverSide, *m_transport));
-        sent << push;
-        // The socket's own messages between the pushes stay whole and in order.
-        const QString own = u"own message after %1 bytes"_s.arg(bytes);
-        m_serverSide->sendTextMessage(own);
-        sent << own;
-    }
-    QVERIFY(QTest::qWaitFor([&] { return received.size() >= sent.size(); }, kTimeoutMs));
-    QCOMPARE(received.size(), sent.size());
-    for (qsizetype i = 0; i < sent.size(); ++i)
-        QCOMPARE(received.at(i).first().toString(), sent.at(i));
-}
-
-void TestPushFrame::nothingFollowsTheClose()
-{
-    QSignalSpy received(m_client.get(), &QWebSocket::textMessageReceived);
-    QSignalSpy disconnected(m_client.get(), &QWebSocket::disconnected);
-    QVERIFY(PushFrame(u"before the close"_s).writeTo(*m_serverSide, *m_transport));
-    m_serverSide->close(QWebSocketProtocol::CloseCodeGoingAway, u"bye"_s);
-    QVERIFY(!PushFrame(u"after the close"_s).writeTo(*m_serverSide, *m_transport));
-    QVERIFY(disconnected.wait(kTimeoutMs));
-    QCOMPARE(received.size(), 1);
-    QCOMPARE(received.first().first().toString(), u"before the close"_s);
-    QCOMPARE(m_client->closeCode(), QWebSocketProtocol::CloseCodeGoingAway);
 }
 
 QTEST_MAIN(TestPushFrame)

@@ -1,6 +1,7 @@
-// The hand-written WebSocket client's wire format, against the server's own encoder: the
-// server's push frames read back whole however the bytes arrive, client frames masked and
-// unmasking to what was sent, and frames no server may send refused.
+// WebSocket frames both ways: the server's push frames read back whole however the bytes
+// arrive, client frames masked and read back unmasked, frames a peer may not send refused,
+// close reasons cut where a control frame ends; and the hand-written client's upgrade.
+#include "SampleText.h"
 #include "WebSocketWire.h"
 #include "hub/PushFrame.h"
 
@@ -20,21 +21,11 @@ private slots:
     void clientFramesAreMasked_data();
     void clientFramesAreMasked();
     void maskedServerFrameIsRefused();
+    void clientFramesReadBackUnmasked();
+    void frameOverTheLimitIsRefused();
+    void closeReasonIsCutBetweenCharacters();
     void upgradeAnswerIsChecked();
 };
-
-namespace {
-
-QString textOf(qsizetype size)
-{
-    QString text;
-    text.reserve(size);
-    for (qsizetype i = 0; text.size() < size; ++i)
-        text += i % 10 == 9 ? u'é' : QChar(char16_t(u'a' + i % 26));
-    return text;
-}
-
-} // namespace
 
 void TestWebSocketWire::serverFramesReadBackInAnyPieces_data()
 {
@@ -53,11 +44,11 @@ void TestWebSocketWire::serverFramesReadBackInAnyPieces()
 {
     QFETCH(qsizetype, size);
     QFETCH(qsizetype, piece);
-    const QString first = textOf(size);
+    const QString first = sampleText(size);
     const QString second = u"and then another"_s;
     const QByteArray wire = server::PushFrame(first).bytes() + server::PushFrame(second).bytes();
 
-    FrameReader reader;
+    FrameReader reader(FrameReader::Sender::Server);
     QList<Frame> frames;
     for (qsizetype at = 0; at < wire.size(); at += piece) {
         reader.append(wire.mid(at, piece));
@@ -86,7 +77,7 @@ void TestWebSocketWire::clientFramesAreMasked()
 {
     QFETCH(qsizetype, size);
     QFETCH(qsizetype, headerSize);
-    const QByteArray payload = textOf(size).toLatin1();
+    const QByteArray payload = sampleText(size).toLatin1();
     const QByteArray frame = clientFrame(Binary, payload);
     QCOMPARE(frame.size(), headerSize + size);
     QCOMPARE(quint8(frame.at(0)), quint8(0x80 | Binary));
@@ -100,10 +91,49 @@ void TestWebSocketWire::clientFramesAreMasked()
 
 void TestWebSocketWire::maskedServerFrameIsRefused()
 {
-    FrameReader reader;
+    FrameReader reader(FrameReader::Sender::Server);
     reader.append(clientFrame(Text, "hello"));
     QVERIFY(!reader.next());
     QCOMPARE(reader.error(), u"the server sent a masked frame"_s);
+}
+
+void TestWebSocketWire::clientFramesReadBackUnmasked()
+{
+    const QByteArray payload = sampleText(70'000).toUtf8();
+    const QByteArray wire = clientFrame(Text, payload) + clientFrame(Ping, "p");
+    FrameReader reader(FrameReader::Sender::Client);
+    reader.append(wire.first(wire.size() - 1));
+    const auto text = reader.next();
+    QVERIFY(text);
+    QCOMPARE(text->payload, payload);
+    QVERIFY(!reader.next());
+    reader.append(wire.last(1));
+    const auto ping = reader.next();
+    QVERIFY(ping);
+    QCOMPARE(ping->opcode, Ping);
+    QCOMPARE(ping->payload, "p");
+    QCOMPARE(reader.buffered(), 0);
+}
+
+void TestWebSocketWire::frameOverTheLimitIsRefused()
+{
+    FrameReader reader(FrameReader::Sender::Client, 100);
+    reader.append(clientFrame(Text, QByteArray(100, 'a')));
+    QVERIFY(reader.next());
+    // Refused from its header alone: the payload is not waited for.
+    reader.append(clientFrame(Text, QByteArray(101, 'a')).first(8));
+    QVERIFY(!reader.next());
+    QCOMPARE(reader.errorCode(), TooMuchData);
+}
+
+void TestWebSocketWire::closeReasonIsCutBetweenCharacters()
+{
+    // 123 bytes of reason fit; a two-byte character straddling that is left out whole.
+    const QByteArray reason = QByteArray(122, 'a') + "é and more";
+    const QByteArray payload = closePayload(GoingAway, reason);
+    QCOMPARE(payload.size(), 2 + 122);
+    QCOMPARE(payload.first(2), QByteArray::fromHex("03e9"));
+    QVERIFY(QByteArrayView(payload).sliced(2).isValidUtf8());
 }
 
 void TestWebSocketWire::upgradeAnswerIsChecked()
