@@ -154,7 +154,8 @@ QList<wire::Frame> TestWebSocketConnection::rawFramesUntilClosed()
 {
     wire::FrameReader reader(wire::FrameReader::Sender::Server);
     QList<wire::Frame> frames;
-    QTest::qWaitFor(
+    // The caller checks what arrived.
+    static_cast<void>(QTest::qWaitFor(
         [&] {
             reader.append(m_raw->readAll());
             while (auto frame = reader.next())
@@ -162,7 +163,7 @@ QList<wire::Frame> TestWebSocketConnection::rawFramesUntilClosed()
             return (!frames.isEmpty() && frames.last().opcode == wire::Close)
                 || m_raw->state() != QAbstractSocket::ConnectedState;
         },
-        kTimeoutMs);
+        kTimeoutMs));
     return frames;
 }
 
