@@ -223,13 +223,10 @@ void SocketWorker::startSession(WebSocketConnection *webSocket, bool overLimit)
         startPusherConnection(webSocket, overLimit);
         return;
     }
-    if (m_shuttingDown) {
-        m_limiter.release(webSocket->peerAddress());
-        turnAway(webSocket, websocket::GoingAway, u"server shutting down");
-        return;
-    }
-    if (overLimit) {
-        turnAway(webSocket, websocket::PolicyViolated, u"too_many_connections");
+    if (overLimit || m_shuttingDown) {
+        turnAway(webSocket, overLimit,
+                 m_shuttingDown ? websocket::GoingAway : websocket::PolicyViolated,
+                 m_shuttingDown ? u"server shutting down" : u"too_many_connections");
         return;
     }
     const quint64 id = m_nextId++;
@@ -241,10 +238,8 @@ void SocketWorker::startSession(WebSocketConnection *webSocket, bool overLimit)
 void SocketWorker::startPusherConnection(WebSocketConnection *webSocket, bool overLimit)
 {
     if (overLimit || m_shuttingDown) {
-        if (m_shuttingDown)
-            m_limiter.release(webSocket->peerAddress());
         // Pusher clients reconnect at once on 4200 and back off on 4100.
-        turnAway(webSocket,
+        turnAway(webSocket, overLimit,
                  m_shuttingDown ? PusherFrames::ReconnectNow : PusherFrames::OverCapacity,
                  m_shuttingDown ? u"Server shutting down; reconnect"
                                 : u"Over capacity: too many connections from this address");
@@ -257,8 +252,12 @@ void SocketWorker::startPusherConnection(WebSocketConnection *webSocket, bool ov
             &SocketWorker::onPusherConnectionFinished);
 }
 
-void SocketWorker::turnAway(WebSocketConnection *webSocket, quint16 code, QStringView reason)
+void SocketWorker::turnAway(WebSocketConnection *webSocket, bool overLimit, quint16 code,
+                            QStringView reason)
 {
+    // One over the limit never held a place in it.
+    if (!overLimit)
+        m_limiter.release(webSocket->peerAddress());
     connect(webSocket, &WebSocketConnection::disconnected, webSocket, &QObject::deleteLater);
     webSocket->close(code, reason);
 }

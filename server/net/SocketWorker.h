@@ -62,8 +62,9 @@ private:
     void onPusherConnectionFinished(quint64 id);
     void forgetHandshake(QTcpSocket *socket);
     void startSession(WebSocketConnection *webSocket, bool overLimit);
-    // Closes a connection that is not let in; it goes once it has ended.
-    void turnAway(WebSocketConnection *webSocket, quint16 code, QStringView reason);
+    // Closes a connection that is not let in, and gives back its place in the limiter; it
+    // goes once it has ended.
+    void turnAway(WebSocketConnection *webSocket, bool overLimit, quint16 code, QStringView reason);
     void onSessionFinished(quint64 id);
     void checkAlive();
     void emitDrainedWhenEmpty();

@@ -44,6 +44,8 @@ WebSocketConnection::WebSocketConnection(QTcpSocket *socket, QByteArray path, QB
 
 WebSocketConnection::~WebSocketConnection()
 {
+    // A socket still open says disconnected() as it goes, to an owner that may be half gone.
+    disconnect(m_socket, nullptr, this, nullptr);
     delete m_socket;
 }
 
