@@ -113,7 +113,11 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
 void EpollEventDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
 {
     const int fd = int(notifier->socket());
-    Watched &watched = m_sockets[fd];
+    if (fd < 0)
+        return;
+    if (size_t(fd) >= m_sockets.size())
+        m_sockets.resize(std::max(size_t(fd) + 1, m_sockets.size() * 2));
+    Watched &watched = m_sockets[size_t(fd)];
     switch (notifier->type()) {
     case QSocketNotifier::Read:
         watched.read = notifier;
@@ -131,15 +135,22 @@ void EpollEventDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
 void EpollEventDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier)
 {
     const int fd = int(notifier->socket());
-    const auto it = m_sockets.find(fd);
-    if (it == m_sockets.end())
+    Watched *watched = watchedSocket(fd);
+    if (!watched)
         return;
-    Watched &watched = it->second;
-    for (QSocketNotifier **slot : { &watched.read, &watched.write, &watched.exception }) {
+    for (QSocketNotifier **slot : { &watched->read, &watched->write, &watched->exception }) {
         if (*slot == notifier)
             *slot = nullptr;
     }
-    updateInterest(fd, watched);
+    updateInterest(fd, *watched);
+}
+
+EpollEventDispatcher::Watched *EpollEventDispatcher::watchedSocket(int fd)
+{
+    if (fd < 0 || size_t(fd) >= m_sockets.size())
+        return nullptr;
+    Watched &watched = m_sockets[size_t(fd)];
+    return watched.events != 0 ? &watched : nullptr;
 }
 
 void EpollEventDispatcher::updateInterest(int fd, Watched &watched)
@@ -147,11 +158,8 @@ void EpollEventDispatcher::updateInterest(int fd, Watched &watched)
     const quint32 wanted = (watched.read ? epollEventsOf(QSocketNotifier::Read) : 0)
         | (watched.write ? epollEventsOf(QSocketNotifier::Write) : 0)
         | (watched.exception ? epollEventsOf(QSocketNotifier::Exception) : 0);
-    if (wanted == watched.events) {
-        if (wanted == 0)
-            m_sockets.erase(fd);
+    if (wanted == watched.events)
         return;
-    }
 
     epoll_event event {};
     event.events = wanted;
@@ -175,10 +183,7 @@ void EpollEventDispatcher::updateInterest(int fd, Watched &watched)
     if (result != 0)
         qCWarning(lcDispatcher) << "cannot watch socket" << fd << ":" << std::strerror(errno);
 
-    if (wanted == 0)
-        m_sockets.erase(fd);
-    else
-        watched.events = wanted;
+    watched.events = wanted;
 }
 
 int EpollEventDispatcher::activateSocket(int fd, quint32 events)
@@ -190,12 +195,12 @@ int EpollEventDispatcher::activateSocket(int fd, quint32 events)
          { QSocketNotifier::Read, QSocketNotifier::Write, QSocketNotifier::Exception }) {
         if (!(events & (epollEventsOf(type) | kAlwaysReported)))
             continue;
-        const auto it = m_sockets.find(fd);
-        if (it == m_sockets.end())
+        const Watched *watched = watchedSocket(fd);
+        if (!watched)
             return activated;
-        QSocketNotifier *notifier = type == QSocketNotifier::Read ? it->second.read
-            : type == QSocketNotifier::Write                      ? it->second.write
-                                                                  : it->second.exception;
+        QSocketNotifier *notifier = type == QSocketNotifier::Read ? watched->read
+            : type == QSocketNotifier::Write                      ? watched->write
+                                                                  : watched->exception;
         if (!notifier)
             continue;
         QEvent activation(QEvent::SockAct);

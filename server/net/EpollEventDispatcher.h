@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 class QSocketNotifier;
 
@@ -66,6 +67,8 @@ private:
         bool firing = false; // a timer never interrupts its own handler
     };
 
+    // The socket's slot, or null when it is not watched.
+    Watched *watchedSocket(int fd);
     void updateInterest(int fd, Watched &watched);
     int millisecondsToNextTimer() const;
     int activateSocket(int fd, quint32 events);
@@ -77,7 +80,10 @@ private:
     int m_wakeUpFd = -1;
     std::atomic_bool m_wakeUpPending = false;
     std::atomic_bool m_interrupted = false;
-    std::unordered_map<int, Watched> m_sockets;
+    // Indexed by descriptor: descriptors are small and dense, and a look-up per readiness
+    // event in a hash of thousands of sockets missed the cache each time. A slot with no
+    // events registered is a socket not watched.
+    std::vector<Watched> m_sockets;
     std::unordered_map<int, Timer> m_timers;
     std::set<std::pair<Clock::time_point, int>> m_timerQueue; // (due, timer id)
     // Destroying an object with running timers asks for all of its timers at once; with a
