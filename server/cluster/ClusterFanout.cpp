@@ -117,16 +117,18 @@ ClusterFanout::ClusterFanout(ClusterBus &bus, Hub &hub, ChannelRegistry *pusher,
     // from its own thread; both ends are thread-safe.
     connect(
         &hub, &Hub::roomPushPublished, this,
-        [this](qint64 room, const QString &frame, qint64 except) {
-            m_bus.broadcast(
-                topic::RoomPush,
-                { { "room"_L1, room }, { "except"_L1, except }, { "frame"_L1, frame } });
+        [this](qint64 room, const QByteArray &frame, qint64 except) {
+            m_bus.broadcast(topic::RoomPush,
+                            { { "room"_L1, room },
+                              { "except"_L1, except },
+                              { "frame"_L1, QString::fromUtf8(frame) } });
         },
         Qt::DirectConnection);
     connect(
         &hub, &Hub::userPushPublished, this,
-        [this](qint64 user, const QString &frame) {
-            m_bus.broadcast(topic::UserPush, { { "user"_L1, user }, { "frame"_L1, frame } });
+        [this](qint64 user, const QByteArray &frame) {
+            m_bus.broadcast(topic::UserPush,
+                            { { "user"_L1, user }, { "frame"_L1, QString::fromUtf8(frame) } });
         },
         Qt::DirectConnection);
     connect(
@@ -230,10 +232,12 @@ void ClusterFanout::onMessage(const NodeMessage &message)
 {
     const QJsonObject &body = message.body;
     if (message.topic == topic::RoomPush) {
-        m_hub.deliverToRoom(body.value("room"_L1).toInteger(), body.value("frame"_L1).toString(),
+        m_hub.deliverToRoom(body.value("room"_L1).toInteger(),
+                            body.value("frame"_L1).toString().toUtf8(),
                             body.value("except"_L1).toInteger());
     } else if (message.topic == topic::UserPush) {
-        m_hub.deliverToUser(body.value("user"_L1).toInteger(), body.value("frame"_L1).toString());
+        m_hub.deliverToUser(body.value("user"_L1).toInteger(),
+                            body.value("frame"_L1).toString().toUtf8());
     } else if (message.topic == topic::Membership) {
         m_hub.applyMembership(body.value("room"_L1).toInteger(), body.value("user"_L1).toInteger(),
                               body.value("member"_L1).toBool());

@@ -32,7 +32,7 @@ std::optional<PresenceStatus> presenceFromName(QStringView name)
 
 namespace {
 
-QString presencePush(const protocol::User &user, PresenceStatus status)
+QByteArray presencePush(const protocol::User &user, PresenceStatus status)
 {
     return protocol::encodePush(
         protocol::push::Presence,
@@ -275,19 +275,19 @@ void Hub::collect(qint64 userId, PushRecipients &recipients) const
         recipients[connection.sink].append(connection.id);
 }
 
-void Hub::publishToRoom(qint64 roomId, const QString &frame, qint64 exceptUserId)
+void Hub::publishToRoom(qint64 roomId, const QByteArray &frame, qint64 exceptUserId)
 {
     deliverToRoom(roomId, frame, exceptUserId);
     emit roomPushPublished(roomId, frame, exceptUserId);
 }
 
-void Hub::publishToUser(qint64 userId, const QString &frame)
+void Hub::publishToUser(qint64 userId, const QByteArray &frame)
 {
     deliverToUser(userId, frame);
     emit userPushPublished(userId, frame);
 }
 
-void Hub::deliverToRoom(qint64 roomId, const QString &frame, qint64 exceptUserId) const
+void Hub::deliverToRoom(qint64 roomId, const QByteArray &frame, qint64 exceptUserId) const
 {
     PushRecipients recipients;
     {
@@ -300,12 +300,12 @@ void Hub::deliverToRoom(qint64 roomId, const QString &frame, qint64 exceptUserId
     pushTo(recipients, frame);
 }
 
-void Hub::deliverToUser(qint64 userId, const QString &frame) const
+void Hub::deliverToUser(qint64 userId, const QByteArray &frame) const
 {
     publishToUsers({ userId }, frame);
 }
 
-void Hub::publishToUsers(const QSet<qint64> &userIds, const QString &frame) const
+void Hub::publishToUsers(const QSet<qint64> &userIds, const QByteArray &frame) const
 {
     PushRecipients recipients;
     {

@@ -53,10 +53,10 @@ public:
     // Online users here who share at least one room with userId, userId excluded.
     QSet<qint64> peersOf(qint64 userId) const;
 
-    void publishToRoom(qint64 roomId, const QString &frame, qint64 exceptUserId = 0);
-    void publishToUser(qint64 userId, const QString &frame);
+    void publishToRoom(qint64 roomId, const QByteArray &frame, qint64 exceptUserId = 0);
+    void publishToUser(qint64 userId, const QByteArray &frame);
     // This node's connections only: for pushes every node computes for itself (presence).
-    void publishToUsers(const QSet<qint64> &userIds, const QString &frame) const;
+    void publishToUsers(const QSet<qint64> &userIds, const QByteArray &frame) const;
 
     // Connected to Store::eventsCommitted (or the cluster bus): pushes every committed event
     // to its room.
@@ -66,8 +66,8 @@ public:
     QList<UserPresence> localPresence() const;
 
     // From the other nodes.
-    void deliverToRoom(qint64 roomId, const QString &frame, qint64 exceptUserId = 0) const;
-    void deliverToUser(qint64 userId, const QString &frame) const;
+    void deliverToRoom(qint64 roomId, const QByteArray &frame, qint64 exceptUserId = 0) const;
+    void deliverToUser(qint64 userId, const QByteArray &frame) const;
     void applyMembership(qint64 roomId, qint64 userId, bool member);
     // One user's presence on `node`; Offline when it has no connection there any more.
     void setRemotePresence(const QString &node, const UserPresence &presence);
@@ -80,8 +80,8 @@ signals:
     // receivers must not call back into the hub.
     void localPresenceChanged(const confab::server::UserPresence &presence);
     void membershipChanged(qint64 roomId, qint64 userId, bool member);
-    void roomPushPublished(qint64 roomId, const QString &frame, qint64 exceptUserId);
-    void userPushPublished(qint64 userId, const QString &frame);
+    void roomPushPublished(qint64 roomId, const QByteArray &frame, qint64 exceptUserId);
+    void userPushPublished(qint64 userId, const QByteArray &frame);
 
 private:
     struct OnlineUser

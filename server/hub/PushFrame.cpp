@@ -4,8 +4,8 @@
 
 namespace confab::server {
 
-PushFrame::PushFrame(QStringView text)
-    : m_bytes(websocket::serverFrame(websocket::Text, text.toUtf8()))
+PushFrame::PushFrame(QByteArrayView utf8)
+    : m_bytes(websocket::serverFrame(websocket::Text, utf8))
 { }
 
 } // namespace confab::server

@@ -2,11 +2,11 @@
 
 namespace confab::server {
 
-void pushTo(const PushRecipients &recipients, const QString &frame)
+void pushTo(const PushRecipients &recipients, QByteArrayView utf8)
 {
     if (recipients.isEmpty())
         return;
-    const PushFrame push(frame);
+    const PushFrame push(utf8);
     for (auto it = recipients.cbegin(); it != recipients.cend(); ++it) {
         QMetaObject::invokeMethod(
             it.key(), [sink = it.key(), ids = it.value(), push] { sink->deliver(ids, push); },

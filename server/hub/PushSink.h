@@ -23,7 +23,7 @@ using PushRecipients = QHash<PushSink *, QList<quint64>>;
 
 // Frames the push once, then makes one queued call per sink, not per connection: each
 // thread writes the same (shared) bytes to each of its connections.
-void pushTo(const PushRecipients &recipients, const QString &frame);
+void pushTo(const PushRecipients &recipients, QByteArrayView utf8);
 
 struct ConnectionHandle
 {

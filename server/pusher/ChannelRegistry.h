@@ -200,7 +200,7 @@ private:
     };
     using Recipients = PushRecipients;
     // Frames to send once the lock is released.
-    using Outbox = QList<std::pair<Recipients, QString>>;
+    using Outbox = QList<std::pair<Recipients, QByteArray>>;
 
     void leave(const QString &appId, AppState &state, const QString &socketId,
                const QString &channel, Outbox &outbox);

@@ -119,10 +119,10 @@ void PusherConnection::open()
     sendFrame(PusherFrames::connectionEstablished(m_socketId, m_app->activityTimeoutS));
 }
 
-void PusherConnection::sendFrame(const QString &frame)
+void PusherConnection::sendFrame(const QByteArray &frame)
 {
     if (!m_finished && !m_closing)
-        m_socket->sendText(frame.toUtf8());
+        m_socket->sendText(frame);
 }
 
 void PusherConnection::sendPush(const PushFrame &frame)

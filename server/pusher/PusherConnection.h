@@ -33,7 +33,7 @@ public:
     quint64 id() const { return m_id; }
     QHostAddress peerAddress() const { return m_peerAddress; }
 
-    void sendFrame(const QString &frame);
+    void sendFrame(const QByteArray &frame);
     void sendPush(const PushFrame &frame);
     // Closes with a Pusher close code; a peer that does not answer is cut off.
     void closeWith(int code, const QString &reason);

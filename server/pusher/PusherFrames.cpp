@@ -6,52 +6,61 @@ namespace confab::server::PusherFrames {
 
 using namespace Qt::StringLiterals;
 
-QString compact(const QJsonObject &object)
+namespace {
+
+QByteArray toUtf8Json(const QJsonObject &object)
 {
-    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
-QString encode(const QString &event, const QJsonValue &data, const QString &channel)
+} // namespace
+
+QString compact(const QJsonObject &object)
+{
+    return QString::fromUtf8(toUtf8Json(object));
+}
+
+QByteArray encode(const QString &event, const QJsonValue &data, const QString &channel)
 {
     QJsonObject frame { { "event"_L1, event } };
     if (!channel.isEmpty())
         frame.insert("channel"_L1, channel);
     if (!data.isUndefined())
         frame.insert("data"_L1, data);
-    return compact(frame);
+    return toUtf8Json(frame);
 }
 
-QString connectionEstablished(const QString &socketId, int activityTimeoutS)
+QByteArray connectionEstablished(const QString &socketId, int activityTimeoutS)
 {
     return encode(
         u"pusher:connection_established"_s,
         compact({ { "socket_id"_L1, socketId }, { "activity_timeout"_L1, activityTimeoutS } }));
 }
 
-QString error(const QJsonValue &code, const QString &message)
+QByteArray error(const QJsonValue &code, const QString &message)
 {
     // Unlike other pusher: events, the data of pusher:error is an object, not a string.
     return encode(u"pusher:error"_s,
                   QJsonObject { { "code"_L1, code }, { "message"_L1, message } });
 }
 
-QString ping()
+QByteArray ping()
 {
     return encode(u"pusher:ping"_s, u"{}"_s);
 }
 
-QString pong()
+QByteArray pong()
 {
     return encode(u"pusher:pong"_s, u"{}"_s);
 }
 
-QString subscriptionSucceeded(const QString &channel, const QJsonObject &data)
+QByteArray subscriptionSucceeded(const QString &channel, const QJsonObject &data)
 {
     return encode(u"pusher_internal:subscription_succeeded"_s, compact(data), channel);
 }
 
-QString subscriptionError(const QString &channel, const QString &type, const QString &message,
-                          int status)
+QByteArray subscriptionError(const QString &channel, const QString &type, const QString &message,
+                             int status)
 {
     return encode(
         u"pusher:subscription_error"_s,
@@ -59,12 +68,12 @@ QString subscriptionError(const QString &channel, const QString &type, const QSt
         channel);
 }
 
-QString cacheMiss(const QString &channel)
+QByteArray cacheMiss(const QString &channel)
 {
     return encode(u"pusher:cache_miss"_s, u"{}"_s, channel);
 }
 
-QString memberAdded(const QString &channel, const QString &userId, const QJsonValue &userInfo)
+QByteArray memberAdded(const QString &channel, const QString &userId, const QJsonValue &userInfo)
 {
     QJsonObject data { { "user_id"_L1, userId } };
     if (!userInfo.isUndefined() && !userInfo.isNull())
@@ -72,24 +81,24 @@ QString memberAdded(const QString &channel, const QString &userId, const QJsonVa
     return encode(u"pusher_internal:member_added"_s, compact(data), channel);
 }
 
-QString memberRemoved(const QString &channel, const QString &userId)
+QByteArray memberRemoved(const QString &channel, const QString &userId)
 {
     return encode(u"pusher_internal:member_removed"_s, compact({ { "user_id"_L1, userId } }),
                   channel);
 }
 
-QString signinSuccess(const QString &userData)
+QByteArray signinSuccess(const QString &userData)
 {
     return encode(u"pusher:signin_success"_s, compact({ { "user_data"_L1, userData } }));
 }
 
-QString channelEvent(const QString &channel, const QString &event, const QString &data,
-                     const QString &userId)
+QByteArray channelEvent(const QString &channel, const QString &event, const QString &data,
+                        const QString &userId)
 {
     QJsonObject frame { { "event"_L1, event }, { "channel"_L1, channel }, { "data"_L1, data } };
     if (!userId.isEmpty())
         frame.insert("user_id"_L1, userId);
-    return compact(frame);
+    return toUtf8Json(frame);
 }
 
 } // namespace confab::server::PusherFrames

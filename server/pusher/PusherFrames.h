@@ -1,11 +1,13 @@
 #pragma once
 
+#include <QByteArray>
 #include <QJsonObject>
 #include <QJsonValue>
 #include <QString>
 
-// The frames of the Pusher Channels protocol, version 7. Pusher sends the data of every event
-// as a string (JSON for its own events), and so does confabd.
+// The frames of the Pusher Channels protocol, version 7, as the UTF-8 JSON text that goes on
+// the wire. Pusher sends the data of every event as a string (JSON for its own events), and so
+// does confabd.
 namespace confab::server::PusherFrames {
 
 // Close codes; pusher-js acts on their range: 4000–4099 gives up, 4100–4199 backs off,
@@ -25,26 +27,27 @@ enum ErrorCode : int {
     ClientEventRateLimited = 4301,
 };
 
-QString encode(const QString &event, const QJsonValue &data, const QString &channel = {});
+QByteArray encode(const QString &event, const QJsonValue &data, const QString &channel = {});
 
-QString connectionEstablished(const QString &socketId, int activityTimeoutS);
+QByteArray connectionEstablished(const QString &socketId, int activityTimeoutS);
 // code may be null: Pusher sends no code for refusals without one of their own.
-QString error(const QJsonValue &code, const QString &message);
-QString ping();
-QString pong();
-QString subscriptionSucceeded(const QString &channel, const QJsonObject &data = {});
+QByteArray error(const QJsonValue &code, const QString &message);
+QByteArray ping();
+QByteArray pong();
+QByteArray subscriptionSucceeded(const QString &channel, const QJsonObject &data = {});
 // type is Pusher's error category (AuthError, InvalidChannel, LimitReached); status follows
 // HTTP as pusher-js reports it.
-QString subscriptionError(const QString &channel, const QString &type, const QString &message,
-                          int status);
-QString cacheMiss(const QString &channel);
-QString memberAdded(const QString &channel, const QString &userId, const QJsonValue &userInfo);
-QString memberRemoved(const QString &channel, const QString &userId);
-QString signinSuccess(const QString &userData);
+QByteArray subscriptionError(const QString &channel, const QString &type, const QString &message,
+                             int status);
+QByteArray cacheMiss(const QString &channel);
+QByteArray memberAdded(const QString &channel, const QString &userId, const QJsonValue &userInfo);
+QByteArray memberRemoved(const QString &channel, const QString &userId);
+QByteArray signinSuccess(const QString &userData);
 // An event on a channel; userId names the sender of a client event on a presence channel.
-QString channelEvent(const QString &channel, const QString &event, const QString &data,
-                     const QString &userId = {});
+QByteArray channelEvent(const QString &channel, const QString &event, const QString &data,
+                        const QString &userId = {});
 
+// An object as compact JSON text, for data that travels as a string.
 QString compact(const QJsonObject &object);
 
 } // namespace confab::server::PusherFrames

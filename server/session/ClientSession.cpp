@@ -113,10 +113,10 @@ void ClientSession::replyError(const QJsonValue &requestId, const protocol::Prot
     sendFrame(protocol::encodeError(requestId, error));
 }
 
-void ClientSession::sendFrame(QStringView frame)
+void ClientSession::sendFrame(QByteArrayView utf8)
 {
     if (!m_finished)
-        m_socket->sendText(frame.toUtf8());
+        m_socket->sendText(utf8);
 }
 
 void ClientSession::sendPush(const PushFrame &frame)

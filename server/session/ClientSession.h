@@ -46,7 +46,7 @@ public:
 
     void reply(const QJsonValue &requestId, const QJsonObject &result);
     void replyError(const QJsonValue &requestId, const protocol::ProtocolError &error);
-    void sendFrame(QStringView frame);
+    void sendFrame(QByteArrayView utf8);
     void sendPush(const PushFrame &frame);
 
     // Drops the connection when its peer stopped answering pings; otherwise pings it.

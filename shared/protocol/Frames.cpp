@@ -11,9 +11,9 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-QString toText(const QJsonObject &object)
+QByteArray toUtf8Json(const QJsonObject &object)
 {
-    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
 bool isValidRequestId(const QJsonValue &id)
@@ -67,15 +67,15 @@ std::variant<Request, DecodeFailure> RequestDecoder::decode(QByteArrayView utf8F
     return Request { id, op.toString(), body };
 }
 
-QString encodeReply(const QJsonValue &id, const QJsonObject &result)
+QByteArray encodeReply(const QJsonValue &id, const QJsonObject &result)
 {
     QJsonObject frame { { "v"_L1, kProtocolVersion }, { "ok"_L1, true }, { "result"_L1, result } };
     if (!id.isNull())
         frame.insert("id"_L1, id);
-    return toText(frame);
+    return toUtf8Json(frame);
 }
 
-QString encodeError(const QJsonValue &id, const ProtocolError &error)
+QByteArray encodeError(const QJsonValue &id, const ProtocolError &error)
 {
     QJsonObject details { { "code"_L1, errorCodeName(error.code) },
                           { "message"_L1, error.message } };
@@ -84,12 +84,12 @@ QString encodeError(const QJsonValue &id, const ProtocolError &error)
     QJsonObject frame { { "v"_L1, kProtocolVersion }, { "ok"_L1, false }, { "error"_L1, details } };
     if (!id.isNull())
         frame.insert("id"_L1, id);
-    return toText(frame);
+    return toUtf8Json(frame);
 }
 
-QString encodePush(QLatin1StringView push, const QJsonObject &data)
+QByteArray encodePush(QLatin1StringView push, const QJsonObject &data)
 {
-    return toText({ { "v"_L1, kProtocolVersion }, { "push"_L1, push }, { "data"_L1, data } });
+    return toUtf8Json({ { "v"_L1, kProtocolVersion }, { "push"_L1, push }, { "data"_L1, data } });
 }
 
 QString encodeRequest(const QJsonValue &id, QLatin1StringView op, QJsonObject args)
@@ -98,7 +98,7 @@ QString encodeRequest(const QJsonValue &id, QLatin1StringView op, QJsonObject ar
     args.insert("op"_L1, op);
     if (!id.isNull())
         args.insert("id"_L1, id);
-    return toText(args);
+    return QString::fromUtf8(toUtf8Json(args));
 }
 
 } // namespace confab::protocol

@@ -31,11 +31,12 @@ public:
     static std::variant<Request, DecodeFailure> decode(QByteArrayView utf8Frame);
 };
 
-QString encodeReply(const QJsonValue &id, const QJsonObject &result);
-QString encodeError(const QJsonValue &id, const ProtocolError &error);
-QString encodePush(QLatin1StringView push, const QJsonObject &data);
+// The server's frames, as the UTF-8 JSON text that goes on the wire.
+QByteArray encodeReply(const QJsonValue &id, const QJsonObject &result);
+QByteArray encodeError(const QJsonValue &id, const ProtocolError &error);
+QByteArray encodePush(QLatin1StringView push, const QJsonObject &data);
 
-// Client-side helpers to build requests and read replies and pushes.
+// A client's request, as text for QWebSocket::sendTextMessage().
 QString encodeRequest(const QJsonValue &id, QLatin1StringView op, QJsonObject args);
 
 } // namespace confab::protocol

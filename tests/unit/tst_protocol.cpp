@@ -16,9 +16,14 @@ Q_DECLARE_METATYPE(confab::protocol::ErrorCode)
 
 namespace {
 
-QJsonObject parse(const QString &frame)
+QJsonObject parse(const QByteArray &utf8)
 {
-    return QJsonDocument::fromJson(frame.toUtf8()).object();
+    return QJsonDocument::fromJson(utf8).object();
+}
+
+QJsonObject parse(const QString &text)
+{
+    return parse(text.toUtf8());
 }
 
 std::optional<ErrorCode> decodeError(QByteArrayView frame)

@@ -180,7 +180,7 @@ void TestWebSocketConnection::messagesCrossEveryLength()
     for (const QString &text : std::as_const(texts)) {
         m_client->sendTextMessage(text);
         // A push framed once and a text of the connection's own, in the order written.
-        m_server->sendFrame(PushFrame(text).bytes());
+        m_server->sendFrame(PushFrame(text.toUtf8()).bytes());
         m_server->sendText(text.toUtf8());
     }
     QVERIFY(QTest::qWaitFor([&] { return serverReceived.size() == texts.size(); }, kTimeoutMs));
@@ -251,7 +251,7 @@ void TestWebSocketConnection::serverCloseReachesTheClient()
     m_server->close(websocket::GoingAway, u"server shutting down");
     QVERIFY(!m_server->isOpen());
     m_server->sendText("after the close");
-    m_server->sendFrame(PushFrame(u"nor a push"_s).bytes());
+    m_server->sendFrame(PushFrame("nor a push").bytes());
     QVERIFY(QTest::qWaitFor([&] { return serverEnded.size() == 1 && clientEnded.size() == 1; },
                             kTimeoutMs));
     QCOMPARE(received.size(), 1);

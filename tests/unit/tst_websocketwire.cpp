@@ -46,7 +46,8 @@ void TestWebSocketWire::serverFramesReadBackInAnyPieces()
     QFETCH(qsizetype, piece);
     const QString first = sampleText(size);
     const QString second = u"and then another"_s;
-    const QByteArray wire = server::PushFrame(first).bytes() + server::PushFrame(second).bytes();
+    const QByteArray wire
+        = server::PushFrame(first.toUtf8()).bytes() + server::PushFrame(second.toUtf8()).bytes();
 
     FrameReader reader(FrameReader::Sender::Server);
     QList<Frame> frames;
