@@ -204,6 +204,7 @@ void SocketWorker::upgradeToWebSocket(QTcpSocket *socket, const HttpRequestHead 
     auto *webSocket = new WebSocketConnection(socket, head.path, head.query,
                                               m_services.config.maxFrameBytes, this);
     startSession(webSocket, handshake.overLimit);
+    webSocket->start();
 }
 
 void SocketWorker::forgetHandshake(QTcpSocket *socket)

@@ -33,13 +33,10 @@ WebSocketConnection::WebSocketConnection(QTcpSocket *socket, QByteArray path, QB
     , m_path(std::move(path))
     , m_query(std::move(query))
     , m_reader(FrameReader::Sender::Client, quint64(maxMessageBytes))
-    , m_maxMessageBytes(maxMessageBytes)
 {
     // The socket keeps its parent: a TLS socket hands its last bytes to its parent to send
     // after it is gone, and this connection is deleted as soon as it has ended.
-    connect(m_socket, &QTcpSocket::readyRead, this, &WebSocketConnection::onReadyRead);
     connect(m_socket, &QTcpSocket::disconnected, this, &WebSocketConnection::onSocketDisconnected);
-    QMetaObject::invokeMethod(this, &WebSocketConnection::onReadyRead, Qt::QueuedConnection);
 }
 
 WebSocketConnection::~WebSocketConnection()
@@ -47,6 +44,13 @@ WebSocketConnection::~WebSocketConnection()
     // A socket still open says disconnected() as it goes, to an owner that may be half gone.
     disconnect(m_socket, nullptr, this, nullptr);
     delete m_socket;
+}
+
+void WebSocketConnection::start()
+{
+    connect(m_socket, &QTcpSocket::readyRead, this, &WebSocketConnection::onReadyRead,
+            Qt::UniqueConnection);
+    QMetaObject::invokeMethod(this, &WebSocketConnection::onReadyRead, Qt::QueuedConnection);
 }
 
 QHostAddress WebSocketConnection::peerAddress() const
@@ -70,7 +74,7 @@ void WebSocketConnection::ping()
     sendFrame(serverFrame(Ping, {}));
 }
 
-void WebSocketConnection::close(CloseCode code, QStringView reason)
+void WebSocketConnection::close(quint16 code, QStringView reason)
 {
     if (m_state != State::Open)
         return;
@@ -131,8 +135,9 @@ bool WebSocketConnection::handle(Frame &frame)
             fail(ProtocolError, u"a continuation frame came with no message under way"_s);
             return false;
         }
-        if (m_message.size() + frame.payload.size() > m_maxMessageBytes) {
-            fail(TooMuchData, u"the client's message is over %1 bytes"_s.arg(m_maxMessageBytes));
+        if (quint64(m_message.size() + frame.payload.size()) > m_reader.maxPayload()) {
+            fail(TooMuchData,
+                 u"the client's message is over %1 bytes"_s.arg(m_reader.maxPayload()));
             return false;
         }
         m_message.append(frame.payload);

@@ -21,12 +21,16 @@ class WebSocketConnection : public QObject
     Q_OBJECT
 
 public:
-    // Takes over socket, whose upgrade request has been read and answered with 101. Bytes that
-    // followed the request are read once control returns to the event loop, so that the
-    // owner can connect to the signals first.
+    // Takes over socket, whose upgrade request has been read and answered with 101. Nothing is
+    // read until start().
     WebSocketConnection(QTcpSocket *socket, QByteArray path, QByteArray query,
                         qsizetype maxMessageBytes, QObject *parent = nullptr);
     ~WebSocketConnection() override;
+
+    // Begins reading once control returns to the event loop: after the owner has connected to
+    // the signals, and after whatever it queued before, so that bytes which came with the
+    // upgrade request find the owner ready for them.
+    void start();
 
     const QByteArray &path() const { return m_path; }
     const QByteArray &query() const { return m_query; } // as sent, percent-encoded
@@ -40,9 +44,8 @@ public:
     void sendFrame(const QByteArray &frame);
     void ping();
     // Sends a close frame and waits for the client's; a client that does not answer within a
-    // grace period is cut off.
-    void close(websocket::CloseCode code, QStringView reason);
-    void close(quint16 code, QStringView reason) { close(websocket::CloseCode(code), reason); }
+    // grace period is cut off. code is a websocket::CloseCode or an application's (3000-4999).
+    void close(quint16 code, QStringView reason);
     void abort();
 
 signals:
@@ -69,7 +72,6 @@ private:
     QByteArray m_query;
     websocket::FrameReader m_reader;
     QByteArray m_message; // a fragmented message, while its fragments arrive
-    qsizetype m_maxMessageBytes;
     QTimer *m_closeGrace = nullptr;
     websocket::Opcode m_messageOpcode = websocket::Continuation; // Continuation: none under way
     State m_state = State::Open;

@@ -69,6 +69,7 @@ public:
     const QString &error() const { return m_error; }
     // Bytes received and not yet returned as frames.
     qsizetype buffered() const { return m_buffer.size() - m_read; }
+    quint64 maxPayload() const { return m_maxPayload; }
 
 private:
     void fail(CloseCode code, const QString &why);

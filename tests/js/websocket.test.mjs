@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { startConfabd, app } from './support/confabd.mjs';
 import {
   pusherClient, serverSdk, startAuthorizer, authOptions, connected, subscribed, nextEvent,
-  recorder, sleep, waitFor, rawSocket,
+  recorder, sleep, waitFor, rawSocket, pipelinedSocket,
 } from './support/clients.mjs';
 
 let server;
@@ -39,6 +39,18 @@ test('connection_established carries a socket id of the form 123.456 and an acti
   assert.ok(data.activity_timeout > 0);
   raw.send({ event: 'pusher:ping', data: {} });
   await raw.next((f) => f.event === 'pusher:pong');
+  raw.close();
+});
+
+test('frames sent in the same write as the upgrade request are answered after connection_established', async () => {
+  const raw = await pipelinedSocket(server.port, `/app/${app.key}?protocol=7&client=js&version=8.6.0`, [
+    { event: 'pusher:ping', data: {} },
+    { event: 'pusher:subscribe', data: { channel: 'pipelined' } },
+  ]);
+  await raw.next((f) => f.event === 'pusher_internal:subscription_succeeded');
+  assert.match(raw.status(), /^HTTP\/1\.1 101 /);
+  assert.deepEqual(raw.received.map((f) => f.event),
+    ['pusher:connection_established', 'pusher:pong', 'pusher_internal:subscription_succeeded']);
   raw.close();
 });
 

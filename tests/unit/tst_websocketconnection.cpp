@@ -45,7 +45,7 @@ private slots:
     void serverCloseReachesTheClient();
     void oversizedMessageCloses_data();
     void oversizedMessageCloses();
-    void framesSentWithTheUpgradeAreRead();
+    void framesSentWithTheUpgradeWaitForStart();
     void refusedFramesCloseWithTheirCode_data();
     void refusedFramesCloseWithTheirCode();
     void upgradeRequestsAreChecked_data();
@@ -53,7 +53,7 @@ private slots:
 
 private:
     // Accepts one connection and answers its upgrade as confabd does.
-    bool acceptServerSide();
+    bool acceptServerSide(bool startReading = true);
     // Qt's client, connected; frameSize > 0 splits its messages into frames of that size.
     bool connectQtClient(int frameSize = 0);
     // A hand-written client: the upgrade request, then `after` in the same write; the key.
@@ -87,7 +87,7 @@ void TestWebSocketConnection::cleanup()
     m_listener.close();
 }
 
-bool TestWebSocketConnection::acceptServerSide()
+bool TestWebSocketConnection::acceptServerSide(bool startReading)
 {
     if (!QTest::qWaitFor([&] { return m_listener.hasPendingConnections(); }, kTimeoutMs))
         return false;
@@ -110,6 +110,8 @@ bool TestWebSocketConnection::acceptServerSide()
     socket->setParent(nullptr);
     m_server
         = std::make_unique<WebSocketConnection>(socket, head.path, head.query, kMaxMessageBytes);
+    if (startReading)
+        m_server->start();
     return true;
 }
 
@@ -281,15 +283,26 @@ void TestWebSocketConnection::oversizedMessageCloses()
     QCOMPARE(received.size(), 1);
 }
 
-void TestWebSocketConnection::framesSentWithTheUpgradeAreRead()
+void TestWebSocketConnection::framesSentWithTheUpgradeWaitForStart()
 {
     const QByteArray key = startRaw(wire::clientFrame(wire::Text, "right away"));
-    QVERIFY(acceptServerSide());
-    // Connected before the event loop runs again, as confabd's sessions do.
+    QVERIFY(acceptServerSide(false));
     QSignalSpy received(m_server.get(), &WebSocketConnection::textMessageReceived);
     QVERIFY(upgradeAccepted(key));
+    QVERIFY(received.isEmpty());
+
+    // An owner that finishes setting up on the next turn of the event loop, as a Pusher
+    // connection does: the message that came with the upgrade waits for it.
+    bool ownerReady = false;
+    QList<bool> ownerReadyAtMessage;
+    connect(m_server.get(), &WebSocketConnection::textMessageReceived, this,
+            [&] { ownerReadyAtMessage << ownerReady; });
+    QMetaObject::invokeMethod(
+        this, [&] { ownerReady = true; }, Qt::QueuedConnection);
+    m_server->start();
     QVERIFY(QTest::qWaitFor([&] { return received.size() == 1; }, kTimeoutMs));
     QCOMPARE(received.first().first().toByteArray(), "right away");
+    QCOMPARE(ownerReadyAtMessage, QList<bool> { true });
     QCOMPARE(m_server->query(), "x=1");
 }
 

@@ -1,6 +1,8 @@
 // The real clients, pointed at a test confabd.
 import http from 'node:http';
+import tls from 'node:tls';
 import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
 import Pusher from 'pusher-js';
 import PusherServer from 'pusher';
 import WebSocket from 'ws';
@@ -178,6 +180,77 @@ export function rawSocket(url) {
       return new Promise((resolve) => waiters.push({ match, resolve }));
     },
     close: () => socket.close(),
+  };
+}
+
+// A client frame (RFC 6455: masked) of JSON text.
+function maskedTextFrame(frame) {
+  const payload = Buffer.from(JSON.stringify(frame));
+  if (payload.length > 125) throw new Error('maskedTextFrame takes short frames only');
+  const mask = randomBytes(4);
+  const masked = Buffer.from(payload.map((byte, i) => byte ^ mask[i % 4]));
+  return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, masked]);
+}
+
+// A WebSocket written by hand over TLS, for what no client library does: sending `frames` in
+// the same write as the upgrade request. Reads the 101 answer, then text frames as JSON.
+export async function pipelinedSocket(port, path, frames) {
+  const socket = tls.connect({ host: '127.0.0.1', port });
+  await once(socket, 'secureConnect');
+  const request = [
+    `GET ${path} HTTP/1.1`, `Host: 127.0.0.1:${port}`, 'Upgrade: websocket', 'Connection: Upgrade',
+    `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`, 'Sec-WebSocket-Version: 13', '', '',
+  ].join('\r\n');
+  socket.write(Buffer.concat([Buffer.from(request), ...frames.map(maskedTextFrame)]));
+
+  let buffer = Buffer.alloc(0);
+  let status = null;
+  const received = [];
+  const waiters = [];
+  socket.on('data', (chunk) => {
+    buffer = Buffer.concat([buffer, chunk]);
+    if (status === null) {
+      const end = buffer.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      status = buffer.subarray(0, buffer.indexOf('\r\n')).toString();
+      buffer = buffer.subarray(end + 4);
+    }
+    for (;;) {
+      if (buffer.length < 2) break;
+      let length = buffer[1] & 0x7f;
+      let offset = 2;
+      if (length === 126) {
+        if (buffer.length < 4) break;
+        length = buffer.readUInt16BE(2);
+        offset = 4;
+      } else if (length === 127) {
+        if (buffer.length < 10) break;
+        length = Number(buffer.readBigUInt64BE(2));
+        offset = 10;
+      }
+      if (buffer.length < offset + length) break;
+      const opcode = buffer[0] & 0x0f;
+      const payload = buffer.subarray(offset, offset + length);
+      buffer = buffer.subarray(offset + length);
+      if (opcode !== 1) continue;
+      received.push(JSON.parse(payload.toString()));
+      for (const waiter of [...waiters]) {
+        if (waiter.match(received.at(-1))) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve(received.at(-1));
+        }
+      }
+    }
+  });
+  return {
+    status: () => status,
+    received,
+    next(match) {
+      const found = received.find(match);
+      if (found) return Promise.resolve(found);
+      return within(new Promise((resolve) => waiters.push({ match, resolve })), 'a frame');
+    },
+    close: () => socket.destroy(),
   };
 }
 
