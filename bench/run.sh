@@ -3,10 +3,12 @@
 # ejabberd and mosquitto), runs every load scenario and writes the "Server load" section of
 # docs/benchmarks.md and a JSON file of the results in bench/results/.
 #
-#   bench/run.sh [--size tiny|small|full] [--peers] [confab-loadgen options...]
+#   bench/run.sh [--size tiny|small|full] [--peers] [--no-docs] [confab-loadgen options...]
 #
 #   --size    small (the default) takes a few minutes, full about half an hour or more
 #   --peers   also measure ejabberd and mosquitto on the same machine, in the same run
+#   --no-docs write the JSON file only and leave docs/benchmarks.md alone, for a run of
+#             some scenarios or other settings beside the full run the tables come from
 #   anything else goes to confab-loadgen, e.g. --scenarios fanout,ingest or --rate 200
 #
 # Environment: CONFAB_BENCH_JOBS (parallel build jobs, default 2), CONFAB_BENCH_RESULTS
@@ -28,6 +30,7 @@ source "${repo}/bench/peers/peers.sh"
 
 size=small
 peers=0
+docs=1
 loadgen_args=()
 command_line="bench/run.sh"
 while [[ $# -gt 0 ]]; do
@@ -46,6 +49,10 @@ while [[ $# -gt 0 ]]; do
     --peers)
         peers=1
         command_line+=" --peers"
+        shift
+        ;;
+    --no-docs)
+        docs=0
         shift
         ;;
     *)
@@ -110,12 +117,20 @@ if ((peers)); then
     )
 fi
 
+docs_args=()
+if ((docs)); then
+    docs_args+=(--markdown "${repo}/docs/benchmarks.md" --command "${command_line}")
+fi
+
 confab_log "Load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 status=0
 CONFAB_SERVER_BINARY=${build_dir}/server/app/confabd \
     "${build_dir}/bench/confab-loadgen" --size "${size}" \
     --json "${results}" --json-name "${results#"${repo}"/}" \
-    --markdown "${repo}/docs/benchmarks.md" --command "${command_line}" \
-    "${peer_args[@]}" "${loadgen_args[@]}" || status=$?
-confab_log "Results: ${results#"${repo}"/} and docs/benchmarks.md (section \"Server load\")"
+    "${docs_args[@]}" "${peer_args[@]}" "${loadgen_args[@]}" || status=$?
+if ((docs)); then
+    confab_log "Results: ${results#"${repo}"/} and docs/benchmarks.md (section \"Server load\")"
+else
+    confab_log "Results: ${results#"${repo}"/}"
+fi
 exit "${status}"
