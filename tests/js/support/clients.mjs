@@ -152,33 +152,42 @@ export async function waitFor(predicate, { timeout = 10000, what = 'condition' }
   }
 }
 
-// A raw WebSocket, for what the SDKs hide: close codes and the exact frames.
-export function rawSocket(url) {
-  const socket = new WebSocket(url);
+// Frames in the order they arrived, and a promise of the first that matches.
+function frameQueue() {
   const frames = [];
   const waiters = [];
-  socket.on('message', (text) => {
-    const frame = JSON.parse(text.toString());
-    frames.push(frame);
-    for (const waiter of [...waiters]) {
-      if (waiter.match(frame)) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(frame);
-      }
-    }
-  });
-  const closed = new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   return {
-    socket,
     frames,
-    closed,
-    opened: once(socket, 'open'),
-    send: (frame) => socket.send(JSON.stringify(frame)),
+    add(frame) {
+      frames.push(frame);
+      for (const waiter of [...waiters]) {
+        if (waiter.match(frame)) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve(frame);
+        }
+      }
+    },
     next(match) {
       const found = frames.find(match);
       if (found) return Promise.resolve(found);
       return new Promise((resolve) => waiters.push({ match, resolve }));
     },
+  };
+}
+
+// A raw WebSocket, for what the SDKs hide: close codes and the exact frames.
+export function rawSocket(url) {
+  const socket = new WebSocket(url);
+  const queue = frameQueue();
+  socket.on('message', (text) => queue.add(JSON.parse(text.toString())));
+  const closed = new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  return {
+    socket,
+    frames: queue.frames,
+    closed,
+    opened: once(socket, 'open'),
+    send: (frame) => socket.send(JSON.stringify(frame)),
+    next: queue.next,
     close: () => socket.close(),
   };
 }
@@ -205,8 +214,7 @@ export async function pipelinedSocket(port, path, frames) {
 
   let buffer = Buffer.alloc(0);
   let status = null;
-  const received = [];
-  const waiters = [];
+  const queue = frameQueue();
   socket.on('data', (chunk) => {
     buffer = Buffer.concat([buffer, chunk]);
     if (status === null) {
@@ -232,24 +240,13 @@ export async function pipelinedSocket(port, path, frames) {
       const opcode = buffer[0] & 0x0f;
       const payload = buffer.subarray(offset, offset + length);
       buffer = buffer.subarray(offset + length);
-      if (opcode !== 1) continue;
-      received.push(JSON.parse(payload.toString()));
-      for (const waiter of [...waiters]) {
-        if (waiter.match(received.at(-1))) {
-          waiters.splice(waiters.indexOf(waiter), 1);
-          waiter.resolve(received.at(-1));
-        }
-      }
+      if (opcode === 1) queue.add(JSON.parse(payload.toString()));
     }
   });
   return {
     status: () => status,
-    received,
-    next(match) {
-      const found = received.find(match);
-      if (found) return Promise.resolve(found);
-      return within(new Promise((resolve) => waiters.push({ match, resolve })), 'a frame');
-    },
+    received: queue.frames,
+    next: (match) => within(queue.next(match), 'a frame'),
     close: () => socket.destroy(),
   };
 }
