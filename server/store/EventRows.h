@@ -31,9 +31,11 @@ inline protocol::Event eventFromRow(const Row &row)
     return event;
 }
 
+// The SELECT list for rooms; r names the rooms table.
 inline constexpr QLatin1StringView kRoomColumns {
-    "r.id, r.name, r.topic, r.visibility, r.created_at, r.last_seq, r.member_count FROM rooms r"
+    "r.id, r.name, r.topic, r.visibility, r.created_at, r.last_seq, r.member_count"
 };
+inline constexpr int kRoomColumnCount = 7;
 
 inline protocol::Room roomFromRow(const Row &row)
 {

@@ -15,7 +15,8 @@ using protocol::User;
 
 std::optional<Room> RoomStore::find(qint64 roomId)
 {
-    auto &query = m_db.exec(u"SELECT "_s + kRoomColumns + u" WHERE r.id = ?"_s, { roomId });
+    auto &query
+        = m_db.exec(u"SELECT "_s + kRoomColumns + u" FROM rooms r WHERE r.id = ?"_s, { roomId });
     if (m_db.lastFailed() || !query.next())
         return std::nullopt;
     const Room room = roomFromRow(Row(query));
@@ -32,16 +33,30 @@ bool RoomStore::isMember(qint64 userId, qint64 roomId)
     return member;
 }
 
+std::optional<RoomStore::RoomSeenBy> RoomStore::findSeenBy(qint64 userId, qint64 roomId)
+{
+    auto &query = m_db.exec(u"SELECT "_s + kRoomColumns
+                                + u", m.user_id FROM rooms r LEFT JOIN memberships m"
+                                  " ON m.room_id = r.id AND m.user_id = ? WHERE r.id = ?"_s,
+                            { userId, roomId });
+    if (m_db.lastFailed() || !query.next())
+        return std::nullopt;
+    const Row row(query);
+    RoomSeenBy found { roomFromRow(row), !row.isNull(kRoomColumnCount) };
+    query.finish();
+    return found;
+}
+
 Outcome<Room> RoomStore::requireMember(qint64 userId, qint64 roomId)
 {
-    const auto room = find(roomId);
+    const auto found = findSeenBy(userId, roomId);
     if (m_db.lastFailed())
         return storeFailure();
-    if (!room)
+    if (!found)
         return roomNotFound(roomId);
-    if (!isMember(userId, roomId))
-        return m_db.lastFailed() ? storeFailure() : notMember(roomId);
-    return *room;
+    if (!found->isMember)
+        return notMember(roomId);
+    return found->room;
 }
 
 Outcome<Room> RoomStore::create(qint64 creatorId, const QString &name, const QString &topic,
@@ -71,7 +86,8 @@ Outcome<Room> RoomStore::create(qint64 creatorId, const QString &name, const QSt
 Outcome<RoomPage> RoomStore::publicRooms(qint64 afterId, int limit)
 {
     auto &query = m_db.exec(u"SELECT "_s + kRoomColumns
-                                + u" WHERE r.visibility = 0 AND r.id > ? ORDER BY r.id LIMIT ?"_s,
+                                + u" FROM rooms r WHERE r.visibility = 0 AND r.id > ?"
+                                  " ORDER BY r.id LIMIT ?"_s,
                             { afterId, limit + 1 });
     if (m_db.lastFailed())
         return storeFailure();
@@ -91,14 +107,14 @@ Outcome<Membership> RoomStore::join(qint64 userId, qint64 roomId, qint64 now)
     Transaction transaction(m_db);
     if (!transaction.isOpen())
         return storeFailure();
-    const auto room = find(roomId);
+    const auto found = findSeenBy(userId, roomId);
     if (m_db.lastFailed())
         return storeFailure();
-    if (!room)
+    if (!found)
         return roomNotFound(roomId);
-    if (isMember(userId, roomId))
-        return Membership { *room, false };
-    if (room->visibility == protocol::Visibility::Private) {
+    if (found->isMember)
+        return Membership { found->room, false };
+    if (found->room.visibility == protocol::Visibility::Private) {
         auto &invitation = m_db.exec(
             u"SELECT 1 FROM invitations WHERE room_id = ? AND user_id = ?"_s, { roomId, userId });
         const bool invited = !m_db.lastFailed() && invitation.next();
@@ -167,7 +183,8 @@ Outcome<Invitation> RoomStore::invite(qint64 inviterId, qint64 roomId, const Use
 Outcome<QList<RoomSummary>> RoomStore::roomsOf(qint64 userId)
 {
     auto &query = m_db.exec(u"SELECT "_s + kRoomColumns
-                                + u" JOIN memberships m ON m.room_id = r.id AND m.user_id = ?"
+                                + u" FROM rooms r JOIN memberships m"
+                                  " ON m.room_id = r.id AND m.user_id = ?"
                                   " ORDER BY r.last_activity DESC, r.id DESC"_s,
                             { userId });
     if (m_db.lastFailed())

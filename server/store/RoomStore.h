@@ -70,7 +70,16 @@ public:
     protocol::Outcome<QList<qint64>> roomIdsOf(qint64 userId);
 
 private:
+    struct RoomSeenBy
+    {
+        protocol::Room room;
+        bool isMember = false;
+    };
+
     std::optional<protocol::Room> find(qint64 roomId);
+    // The room and whether userId is in it, in one round trip: nearly every request checks
+    // membership first, and on PostgreSQL the round trip costs more than both look-ups.
+    std::optional<RoomSeenBy> findSeenBy(qint64 userId, qint64 roomId);
     bool isMember(qint64 userId, qint64 roomId);
 
     Database &m_db;
