@@ -86,14 +86,15 @@ void RoomChannelAuth::handle(const HttpRequest &request, const ReplyTarget &targ
     m_store.call<protocol::Outcome<protocol::User>>(
         target,
         [tokenHash, roomId](StoreContext &store) -> protocol::Outcome<protocol::User> {
-            const auto signedIn
+            const auto signIn
                 = store.accounts.resumeSession(tokenHash, QDateTime::currentMSecsSinceEpoch());
-            if (!signedIn)
-                return signedIn.error();
-            const auto room = store.rooms.requireMember(signedIn->user.id, roomId);
+            if (!signIn)
+                return signIn.error();
+            const protocol::User &user = signIn->signedIn.user;
+            const auto room = store.rooms.requireMember(user.id, roomId);
             if (!room)
                 return room.error();
-            return signedIn->user;
+            return user;
         },
         [respond, app, socketId, channel, presence](protocol::Outcome<protocol::User> outcome) {
             if (!outcome) {

@@ -24,12 +24,6 @@ using protocol::Request;
 
 namespace {
 
-struct SignIn
-{
-    SignedInUser signedIn;
-    QList<qint64> roomIds;
-};
-
 qint64 now()
 {
     return QDateTime::currentMSecsSinceEpoch();
@@ -201,15 +195,7 @@ void resume(ClientSession &session, const Request &request)
     session.setSignInPending(true);
     session.services().store.call<Outcome<SignIn>>(
         session.replyTarget(),
-        [tokenHash](StoreContext &store) -> Outcome<SignIn> {
-            auto signedIn = store.accounts.resumeSession(tokenHash, now());
-            if (!signedIn)
-                return signedIn.error();
-            auto rooms = store.rooms.roomIdsOf(signedIn->user.id);
-            if (!rooms)
-                return rooms.error();
-            return SignIn { *signedIn, *rooms };
-        },
+        [tokenHash](StoreContext &store) { return store.accounts.resumeSession(tokenHash, now()); },
         [&session, requestId, tokenHash](Outcome<SignIn> outcome) {
             completeSignIn(session, requestId, outcome, tokenHash, QString());
         });

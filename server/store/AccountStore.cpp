@@ -67,11 +67,12 @@ protocol::Outcome<SignedInUser> AccountStore::createSession(const User &user,
     return SignedInUser { user, expiresAt };
 }
 
-protocol::Outcome<SignedInUser> AccountStore::resumeSession(const QString &tokenHash, qint64 now)
+protocol::Outcome<SignIn> AccountStore::resumeSession(const QString &tokenHash, qint64 now)
 {
     auto &query
-        = m_db.exec(u"SELECT u.id, u.name, s.expires_at FROM sessions s "
+        = m_db.exec(u"SELECT u.id, u.name, s.expires_at, m.room_id FROM sessions s "
                     "JOIN users u ON u.id = s.user_id "
+                    "LEFT JOIN memberships m ON m.user_id = s.user_id "
                     "WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?"_s,
                     { tokenHash, now });
     if (m_db.lastFailed())
@@ -80,9 +81,13 @@ protocol::Outcome<SignedInUser> AccountStore::resumeSession(const QString &token
         return makeError(ErrorCode::InvalidToken,
                          u"This session token is unknown, expired or revoked; sign in again."_s);
     const Row row(query);
-    SignedInUser signedIn { { row.i64(0), row.text(1) }, row.i64(2) };
+    SignIn signIn { { { row.i64(0), row.text(1) }, row.i64(2) }, {} };
+    do {
+        if (!row.isNull(3))
+            signIn.roomIds.append(row.i64(3));
+    } while (query.next());
     query.finish();
-    return signedIn;
+    return signIn;
 }
 
 protocol::Outcome<bool> AccountStore::revokeSession(const QString &tokenHash, qint64 now)

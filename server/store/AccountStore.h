@@ -3,6 +3,8 @@
 #include "protocol/Entities.h"
 #include "protocol/ProtocolError.h"
 
+#include <QList>
+
 namespace confab::server {
 
 class Database;
@@ -17,6 +19,13 @@ struct SignedInUser
 {
     protocol::User user;
     qint64 expiresAt = 0;
+};
+
+// A signed-in user and the rooms the connection joins.
+struct SignIn
+{
+    SignedInUser signedIn;
+    QList<qint64> roomIds;
 };
 
 // Accounts and session tokens. Tokens arrive here already hashed: the plain token never
@@ -36,7 +45,9 @@ public:
     protocol::Outcome<SignedInUser> createSession(const protocol::User &user,
                                                   const QString &tokenHash, qint64 now,
                                                   qint64 expiresAt);
-    protocol::Outcome<SignedInUser> resumeSession(const QString &tokenHash, qint64 now);
+    // The session's user with the rooms they are in, in one round trip: after a restart or a
+    // network cut every client resumes at once, and this is the statement they wait on.
+    protocol::Outcome<SignIn> resumeSession(const QString &tokenHash, qint64 now);
     protocol::Outcome<bool> revokeSession(const QString &tokenHash, qint64 now);
 
 private:

@@ -12,6 +12,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <limits>
 
 using namespace Qt::StringLiterals;
@@ -142,8 +143,19 @@ void StoreTest::sessionsExpireAndRevoke()
 
     const auto resumed = m_accounts->resumeSession(u"hash-a"_s, 4999);
     QVERIFY(resumed);
-    QCOMPARE(resumed->user, alice);
-    QCOMPARE(resumed->expiresAt, 5000);
+    QCOMPARE(resumed->signedIn.user, alice);
+    QCOMPARE(resumed->signedIn.expiresAt, 5000);
+    QVERIFY(resumed->roomIds.isEmpty());
+
+    // A resume brings back the rooms the connection joins, and each of them once.
+    const qint64 first = makeRoom(alice);
+    const qint64 second = makeRoom(alice);
+    const auto withRooms = m_accounts->resumeSession(u"hash-a"_s, 4999);
+    QVERIFY(withRooms);
+    QCOMPARE(withRooms->signedIn.user, alice);
+    QList<qint64> roomIds = withRooms->roomIds;
+    std::sort(roomIds.begin(), roomIds.end());
+    QCOMPARE(roomIds, (QList<qint64> { first, second }));
 
     QCOMPARE(m_accounts->resumeSession(u"hash-a"_s, 5000).error().code, ErrorCode::InvalidToken);
     QCOMPARE(m_accounts->resumeSession(u"unknown"_s, 1000).error().code, ErrorCode::InvalidToken);
