@@ -31,6 +31,7 @@ private slots:
     void cleanup();
 
     void migrationsAreIdempotent();
+    void eventsAreGuardedByMembershipsNotForeignKeys();
     void userNamesAreUniqueWithoutRegardToCase();
     void sessionsExpireAndRevoke();
     void privateRoomsNeedAnInvitation();
@@ -120,6 +121,32 @@ void StoreTest::migrationsAreIdempotent()
     QVERIFY(query.next());
     QCOMPARE(query.value(0).toInt(), Migrations::latestVersion());
     query.finish();
+}
+
+void StoreTest::eventsAreGuardedByMembershipsNotForeignKeys()
+{
+    if (m_db->dialect() == Dialect::Postgres) {
+        auto &keys = m_db->exec(u"SELECT COUNT(*) FROM pg_constraint "
+                                "WHERE conrelid = 'events'::regclass AND contype = 'f'"_s);
+        QVERIFY(keys.next());
+        QCOMPARE(keys.value(0).toInt(), 0);
+        keys.finish();
+    }
+    // What the keys used to refuse, the membership look-up refuses, and nothing is written.
+    const User alice = makeUser(u"alice"_s);
+    const qint64 roomId = makeRoom(alice);
+    const User ghost { 424242, u"ghost"_s };
+    const auto outcomes = m_timeline->commit(
+        { PendingEvent { EventKind::Message, 434343, alice, u"k1"_s, u"nowhere"_s, 0 },
+          PendingEvent { EventKind::Message, roomId, ghost, u"k2"_s, u"nobody"_s, 0 } },
+        3000);
+    QCOMPARE(outcomes.size(), 2);
+    QCOMPARE(outcomes[0].error().code, ErrorCode::RoomNotFound);
+    QCOMPARE(outcomes[1].error().code, ErrorCode::NotMember);
+    auto &events = m_db->exec(u"SELECT COUNT(*) FROM events"_s);
+    QVERIFY(events.next());
+    QCOMPARE(events.value(0).toInt(), 0);
+    events.finish();
 }
 
 void StoreTest::userNamesAreUniqueWithoutRegardToCase()
