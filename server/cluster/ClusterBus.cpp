@@ -61,6 +61,12 @@ QSet<QString> ClusterBus::liveNodes() const
     return m_liveNodes;
 }
 
+bool ClusterBus::hasOtherNodes() const
+{
+    QMutexLocker lock(&m_nodesMutex);
+    return !m_liveNodes.isEmpty();
+}
+
 void ClusterBus::setLiveNodes(const QSet<QString> &nodes)
 {
     QMutexLocker lock(&m_nodesMutex);
@@ -76,6 +82,12 @@ void ClusterBus::addLocalEvents(const QList<protocol::Event> &events)
 
 void ClusterBus::broadcast(const QString &topic, const QJsonObject &body)
 {
+    // A node alone tells no one: a node that appears later is greeted with a snapshot of
+    // this one's state (see ClusterFanout), taken after this state changed, and news of the
+    // moment would be stale by then. A cluster of one saves a notification per presence
+    // change, which a reconnect storm makes by the ten thousand.
+    if (!hasOtherNodes())
+        return;
     QMutexLocker lock(&m_broadcastMutex);
     if (!m_listener)
         return;

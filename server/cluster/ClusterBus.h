@@ -36,11 +36,13 @@ public:
     // The other nodes, as of the last heartbeat check or message; callable from any thread.
     // Inside nodeLost() the lost node is no longer among them.
     QSet<QString> liveNodes() const;
+    bool hasOtherNodes() const;
 
     // This node's own commits; callable from any thread.
     void addLocalEvents(const QList<protocol::Event> &events);
-    // Tells every other node; callable from any thread. Dropped while the bus is down: what
-    // must survive that is sent again with the next snapshot (see joined()).
+    // Tells every other node; callable from any thread. Dropped while the bus is down or no
+    // other node is live: what must survive that is sent again with the next snapshot (see
+    // joined() and nodeAppeared()).
     void broadcast(const QString &topic, const QJsonObject &body);
 
 signals:
