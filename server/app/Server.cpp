@@ -14,6 +14,7 @@
 #include "net/TlsContext.h"
 #include "net/TlsIdentity.h"
 #include "pusher/PusherService.h"
+#include "session/EventJsonCache.h"
 #include "session/Services.h"
 #include "store/Store.h"
 
@@ -35,6 +36,9 @@ using namespace Qt::StringLiterals;
 namespace {
 
 constexpr int kDrainDeadlineMs = 10'000;
+// About 30,000 events of average length: the last 50 of some 600 rooms, the gap that a
+// reconnect storm asks for.
+constexpr qsizetype kEventJsonCacheBytes = 32 * 1024 * 1024;
 
 void announce(const QString &line)
 {
@@ -137,8 +141,9 @@ bool Server::start(QString *error)
                                       m_config.scryptLog2N);
     m_loginThrottle = std::make_unique<LoginThrottle>(m_config.loginFailuresBeforeThrottle);
     m_limiter = std::make_unique<ConnectionLimiter>(m_config.connectionsPerAddress);
-    m_services = std::make_unique<Services>(
-        Services { *m_store, *m_hub, *m_kdf, *m_loginThrottle, m_config, *m_readiness });
+    m_eventJson = std::make_unique<EventJsonCache>(kEventJsonCacheBytes);
+    m_services = std::make_unique<Services>(Services { *m_store, *m_hub, *m_kdf, *m_loginThrottle,
+                                                       m_config, *m_readiness, *m_eventJson });
 
     const int threads = m_config.socketThreads > 0 ? m_config.socketThreads
                                                    : std::clamp(QThread::idealThreadCount(), 1, 4);

@@ -14,6 +14,7 @@ namespace confab::server {
 class ClusterBus;
 class ClusterFanout;
 class ConnectionLimiter;
+class EventJsonCache;
 class Hub;
 class KdfPool;
 class Listener;
@@ -61,6 +62,7 @@ private:
     std::unique_ptr<Hub> m_hub;
     std::unique_ptr<KdfPool> m_kdf;
     std::unique_ptr<LoginThrottle> m_loginThrottle;
+    std::unique_ptr<EventJsonCache> m_eventJson;
     std::unique_ptr<ConnectionLimiter> m_limiter;
     std::unique_ptr<Services> m_services;
     QList<QThread *> m_socketThreads;

@@ -1,4 +1,5 @@
 #include "ClientSession.h"
+#include "EventJsonCache.h"
 #include "Operations.h"
 #include "config/ServerConfig.h"
 #include "protocol/ArgumentReader.h"
@@ -19,11 +20,11 @@ using protocol::Request;
 
 namespace {
 
-QJsonArray toJson(const QList<protocol::Event> &events)
+QJsonArray toJson(EventJsonCache &cache, const QList<protocol::Event> &events)
 {
     QJsonArray array;
     for (const auto &event : events)
-        array.append(event.toJson());
+        array.append(cache.toJson(event));
     return array;
 }
 
@@ -113,9 +114,9 @@ void history(ClientSession &session, const Request &request)
         [&session, requestId](Outcome<HistoryPage> page) {
             if (!page)
                 return session.replyError(requestId, page.error());
-            session.reply(
-                requestId,
-                { { "messages"_L1, toJson(page->messages) }, { "has_more"_L1, page->hasMore } });
+            session.reply(requestId,
+                          { { "messages"_L1, toJson(session.services().eventJson, page->messages) },
+                            { "has_more"_L1, page->hasMore } });
         });
 }
 
@@ -154,10 +155,11 @@ void sync(ClientSession &session, const Request &request)
         [&session, requestId](Outcome<QList<RoomBackfill>> backfills) {
             if (!backfills)
                 return session.replyError(requestId, backfills.error());
+            EventJsonCache &eventJson = session.services().eventJson;
             QJsonArray rooms;
             for (const auto &backfill : *backfills) {
                 rooms.append(QJsonObject { { "room"_L1, backfill.room },
-                                           { "events"_L1, toJson(backfill.events) },
+                                           { "events"_L1, toJson(eventJson, backfill.events) },
                                            { "has_more"_L1, backfill.hasMore },
                                            { "last_seq"_L1, backfill.lastSeq } });
             }

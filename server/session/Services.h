@@ -2,6 +2,7 @@
 
 namespace confab::server {
 
+class EventJsonCache;
 class Hub;
 class KdfPool;
 class LoginThrottle;
@@ -18,6 +19,7 @@ struct Services
     LoginThrottle &loginThrottle;
     const ServerConfig &config;
     const Readiness &readiness;
+    EventJsonCache &eventJson;
 };
 
 } // namespace confab::server

@@ -470,6 +470,12 @@ void tst_Chat::authorEditsAndDeletesOwnMessage()
     QVERIFY(join(*m_bob, room));
     CONFAB_VERIFY_OK(m_alice->send(room, u"teh typo"_s));
     QVERIFY(m_bob->waitForPush(push::Event, TestClient::eventAt(room, 1)));
+    // Read before the edit as well: the server keeps the JSON of events it sent, and what it
+    // kept of the message as first written must not come back after the edit or the delete.
+    Reply history = m_bob->request(op::History, { { "room"_L1, room } });
+    CONFAB_VERIFY_OK(history);
+    QCOMPARE(history.result().value("messages"_L1).toArray().first()["text"_L1].toString(),
+             u"teh typo"_s);
 
     const Reply edited = m_alice->request(
         op::Edit, { { "room"_L1, room }, { "seq"_L1, 1 }, { "text"_L1, u"the typo"_s } });
@@ -486,7 +492,7 @@ void tst_Chat::authorEditsAndDeletesOwnMessage()
         QVERIFY(sameUser(event->value("sender"_L1), m_alice->user()));
     }
 
-    Reply history = m_bob->request(op::History, { { "room"_L1, room } });
+    history = m_bob->request(op::History, { { "room"_L1, room } });
     CONFAB_VERIFY_OK(history);
     QJsonArray messages = history.result().value("messages"_L1).toArray();
     QCOMPARE(messages.size(), 1); // edits and deletions are not messages of their own
