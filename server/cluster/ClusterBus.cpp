@@ -61,12 +61,6 @@ QSet<QString> ClusterBus::liveNodes() const
     return m_liveNodes;
 }
 
-bool ClusterBus::hasOtherNodes() const
-{
-    QMutexLocker lock(&m_nodesMutex);
-    return !m_liveNodes.isEmpty();
-}
-
 void ClusterBus::setLiveNodes(const QSet<QString> &nodes)
 {
     QMutexLocker lock(&m_nodesMutex);
@@ -86,7 +80,7 @@ void ClusterBus::broadcast(const QString &topic, const QJsonObject &body)
     // this one's state (see ClusterFanout), taken after this state changed, and news of the
     // moment would be stale by then. A cluster of one saves a notification per presence
     // change, which a reconnect storm makes by the ten thousand.
-    if (!hasOtherNodes())
+    if (liveNodes().isEmpty())
         return;
     QMutexLocker lock(&m_broadcastMutex);
     if (!m_listener)

@@ -36,7 +36,6 @@ public:
     // The other nodes, as of the last heartbeat check or message; callable from any thread.
     // Inside nodeLost() the lost node is no longer among them.
     QSet<QString> liveNodes() const;
-    bool hasOtherNodes() const;
 
     // This node's own commits; callable from any thread.
     void addLocalEvents(const QList<protocol::Event> &events);

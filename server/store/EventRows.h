@@ -5,6 +5,9 @@
 
 #include <QLatin1StringView>
 
+#include <algorithm>
+#include <string_view>
+
 namespace confab::server {
 
 // The one SELECT list and row mapping for events, so every query that returns events
@@ -35,7 +38,8 @@ inline protocol::Event eventFromRow(const Row &row)
 inline constexpr QLatin1StringView kRoomColumns {
     "r.id, r.name, r.topic, r.visibility, r.created_at, r.last_seq, r.member_count"
 };
-inline constexpr int kRoomColumnCount = 7;
+inline constexpr int kRoomColumnCount
+    = int(std::ranges::count(std::string_view(kRoomColumns.data(), kRoomColumns.size()), ',')) + 1;
 
 inline protocol::Room roomFromRow(const Row &row)
 {
