@@ -310,7 +310,8 @@ void fanout(Run &run)
                       { "refused"_L1, fleet.refusedCount.load() },
                       { "unanswered"_L1, unanswered },
                       { "accepted_per_s"_L1, round2(double(fleet.acceptedCount) / sendSeconds) },
-                      { "accept_latency"_L1, totals.accept.summary() } });
+                      { "accept_latency"_L1, totals.accept.summary() },
+                      { "send_lag"_L1, totals.sendLag.summary() } });
     run.result.insert(
         "deliveries"_L1,
         QJsonObject {
