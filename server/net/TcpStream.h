@@ -5,6 +5,8 @@
 #include <QHostAddress>
 #include <QObject>
 
+#include <functional>
+
 class QSocketNotifier;
 
 namespace confab::server {
@@ -18,8 +20,10 @@ class TcpStream final : public QObject
     Q_OBJECT
 
 public:
-    // Takes over an accepted, connected descriptor; closes it when destroyed.
-    explicit TcpStream(qintptr descriptor, QObject *parent = nullptr);
+    // Takes over an accepted, connected descriptor; closes it when destroyed. onReadyRead is
+    // called whenever bytes, the end or an error have arrived: directly, not as a signal,
+    // because it runs for every record a connection receives (see the .cpp's ReadNotifier).
+    TcpStream(qintptr descriptor, std::function<void()> onReadyRead, QObject *parent = nullptr);
     ~TcpStream() override;
 
     // Starts a connection to address and returns its descriptor without waiting for it: what
@@ -39,7 +43,7 @@ public:
     bool atEnd() const { return m_atEnd; }
 
     // What has arrived, up to maxSize bytes: 0 when nothing is waiting (or at the end), -1 on
-    // an error. After a read that got less than it asked for, 0 until readyRead() again.
+    // an error. After a read that got less than it asked for, 0 until onReadyRead again.
     qint64 read(char *data, qint64 maxSize);
     // Sends now what the kernel takes and keeps the rest for when it can; false once the
     // connection is broken.
@@ -55,11 +59,13 @@ public:
     void closeWhenSent(int lingerMs, QObject *keeper);
 
 signals:
-    void readyRead();
     // A write failed or the connection was reset while bytes were pending.
     void broken();
 
 private:
+    class ReadNotifier;
+
+    void onReadable();
     // What the kernel takes of data at once; -1 when the connection is broken.
     qint64 sendNow(const char *data, qint64 size);
     void sendPending();
@@ -68,6 +74,7 @@ private:
     void closeDescriptor();
 
     qintptr m_descriptor;
+    std::function<void()> m_onReadyRead;
     QSocketNotifier *m_readNotifier = nullptr;
     QSocketNotifier *m_writeNotifier = nullptr;
     QByteArray m_pending;

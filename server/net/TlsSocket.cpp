@@ -93,7 +93,8 @@ TlsSocket::~TlsSocket() = default;
 bool TlsSocket::setSocketDescriptor(qintptr socketDescriptor, SocketState, OpenMode)
 {
     // The stream owns the descriptor from here: it is closed, whatever fails next.
-    m_transport = new TcpStream(socketDescriptor, this);
+    m_transport = new TcpStream(
+        socketDescriptor, [this] { onCiphertextArrived(); }, this);
     m_ssl.reset(m_context->newConnection());
     BIO *bio = m_ssl ? BIO_new(TransportBio::method()) : nullptr;
     if (!bio) {
@@ -125,7 +126,6 @@ bool TlsSocket::setSocketDescriptor(qintptr socketDescriptor, SocketState, OpenM
     // buffer of its own per connection (only what is peeked at stays there).
     QIODevice::open(QIODevice::ReadWrite | QIODevice::Unbuffered);
     setSocketState(ConnectedState);
-    connect(m_transport, &TcpStream::readyRead, this, &TlsSocket::onCiphertextArrived);
     connect(m_transport, &TcpStream::broken, this, [this] { failWith(NetworkError); });
     // A client speaks first: its hello waits in the stream until the connection is made. Sent
     // from the event loop, so that a connection refused at once is reported from there too.
