@@ -21,6 +21,7 @@ ChatClient::~ChatClient()
 {
     if (m_socket) {
         m_socket->disconnect(this);
+        m_socket->forgetMessageHandler();
         delete m_socket;
     }
 }
@@ -32,12 +33,16 @@ void ChatClient::open()
     m_ready = false;
     m_closing = false;
     m_openedAtNs = nowNs();
-    m_socket = new WebSocketClient(m_endpoint.tls, this);
+    m_socket = new WebSocketClient(
+        m_endpoint.tls,
+        [this](bool isText, const QByteArray &payload) {
+            if (isText)
+                onText(payload);
+            else
+                onBinary(payload);
+        },
+        this);
     connect(m_socket, &WebSocketClient::connected, this, [this] { onConnected(); });
-    connect(m_socket, &WebSocketClient::textMessageReceived, this,
-            [this](const QByteArray &utf8) { onText(utf8); });
-    connect(m_socket, &WebSocketClient::binaryMessageReceived, this,
-            [this](const QByteArray &bytes) { onBinary(bytes); });
     connect(m_socket, &WebSocketClient::disconnected, this, &ChatClient::onDisconnected);
     m_deadline.start();
     m_socket->open(m_endpoint.url, m_endpoint.subprotocol);
@@ -65,6 +70,7 @@ void ChatClient::dropSocket()
     if (!m_socket)
         return;
     m_socket->disconnect(this);
+    m_socket->forgetMessageHandler();
     // Gone without a closing handshake once deleted, as when the network is lost.
     m_socket->deleteLater();
     m_socket = nullptr;

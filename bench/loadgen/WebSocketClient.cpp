@@ -16,8 +16,10 @@ constexpr quint16 kNormalClosure = 1000;
 
 } // namespace
 
-WebSocketClient::WebSocketClient(std::shared_ptr<const server::TlsContext> tls, QObject *parent)
+WebSocketClient::WebSocketClient(std::shared_ptr<const server::TlsContext> tls,
+                                 MessageHandler onMessage, QObject *parent)
     : QObject(parent)
+    , m_onMessage(std::move(onMessage))
     , m_socket(new server::TlsSocket(std::move(tls), this))
 {
     connect(m_socket, &server::TlsSocket::readyRead, this, &WebSocketClient::onReadyRead);
@@ -133,10 +135,8 @@ void WebSocketClient::onFrame(const websocket::Frame &frame)
     if (!frame.final)
         return;
     const QByteArray message = std::exchange(m_message, {});
-    if (m_messageOpcode == websocket::Text)
-        emit textMessageReceived(message);
-    else
-        emit binaryMessageReceived(message);
+    if (m_onMessage)
+        m_onMessage(m_messageOpcode == websocket::Text, message);
 }
 
 void WebSocketClient::onSocketGone()

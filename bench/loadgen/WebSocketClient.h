@@ -6,6 +6,7 @@
 #include <QString>
 #include <QUrl>
 
+#include <functional>
 #include <memory>
 
 namespace confab::server {
@@ -24,8 +25,17 @@ class WebSocketClient : public QObject
     Q_OBJECT
 
 public:
-    WebSocketClient(std::shared_ptr<const server::TlsContext> tls, QObject *parent);
+    // A whole message, text (as the UTF-8 that came) or binary. Called directly rather than
+    // emitted: it runs for every message the generator receives, and each signal on the way
+    // costs cache misses on thousands of connections (see TcpStream's ReadNotifier).
+    using MessageHandler = std::function<void(bool isText, const QByteArray &payload)>;
+
+    WebSocketClient(std::shared_ptr<const server::TlsContext> tls, MessageHandler onMessage,
+                    QObject *parent);
     ~WebSocketClient() override;
+
+    // An owner that lets go of the connection before it is gone stops its messages here.
+    void forgetMessageHandler() { m_onMessage = nullptr; }
 
     // Connects to a wss URL on an IP address, asking for subprotocol (when not empty).
     void open(const QUrl &url, const QString &subprotocol);
@@ -40,8 +50,6 @@ public:
 
 signals:
     void connected();
-    void textMessageReceived(const QByteArray &utf8);
-    void binaryMessageReceived(const QByteArray &bytes);
     // The connection ended, in order or not; endReason() says how.
     void disconnected();
 
@@ -53,6 +61,7 @@ private:
     void fail(const QString &reason);
     void send(test::websocket::Opcode opcode, QByteArrayView payload);
 
+    MessageHandler m_onMessage;
     server::TlsSocket *m_socket;
     QByteArray m_key;
     QByteArray m_answer; // the upgrade's answer, until it is all there
