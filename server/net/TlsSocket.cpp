@@ -110,10 +110,12 @@ bool TlsSocket::setSocketDescriptor(qintptr socketDescriptor, SocketState, OpenM
     BIO_set_init(bio, 1);
     SSL_set_bio(m_ssl.get(), bio, bio);
     const bool isClient = SSL_is_server(m_ssl.get()) == 0;
-    if (isClient)
+    if (isClient) {
         SSL_set_connect_state(m_ssl.get());
-    else
+        offerTicket();
+    } else {
         SSL_set_accept_state(m_ssl.get());
+    }
 
     // A client's connection is still being made: connectToHost() names the peer.
     if (!isClient) {
@@ -162,6 +164,36 @@ void TlsSocket::connectToHost(const QString &address, quint16 port, OpenMode, Ne
 bool TlsSocket::isSessionResumed() const
 {
     return m_encrypted && SSL_session_reused(m_ssl.get()) == 1;
+}
+
+QByteArray TlsSocket::sessionTicket() const
+{
+    // Under TLS 1.3 a session becomes resumable only once the ticket, sent after the
+    // handshake, has been read.
+    SSL_SESSION *session
+        = m_ssl && !SSL_is_server(m_ssl.get()) ? SSL_get_session(m_ssl.get()) : nullptr;
+    if (!session || SSL_SESSION_is_resumable(session) != 1)
+        return {};
+    const int size = i2d_SSL_SESSION(session, nullptr);
+    if (size <= 0)
+        return {};
+    QByteArray der(size, Qt::Uninitialized);
+    auto *out = reinterpret_cast<unsigned char *>(der.data());
+    return i2d_SSL_SESSION(session, &out) == size ? der : QByteArray();
+}
+
+void TlsSocket::offerTicket()
+{
+    if (m_offeredTicket.isEmpty())
+        return;
+    const auto *in = reinterpret_cast<const unsigned char *>(m_offeredTicket.constData());
+    SSL_SESSION *session = d2i_SSL_SESSION(nullptr, &in, long(m_offeredTicket.size()));
+    // A ticket that does not even parse is not offered: the handshake is a full one.
+    if (session) {
+        SSL_set_session(m_ssl.get(), session);
+        SSL_SESSION_free(session);
+    }
+    ERR_clear_error();
 }
 
 qint64 TlsSocket::bytesAvailable() const

@@ -38,6 +38,15 @@ public:
     // Whether the client resumed an earlier session (a ticket), sparing the key exchange's
     // signature.
     bool isSessionResumed() const;
+    // On a client's connection: the session to offer the next connection to the same server,
+    // once the server has sent a ticket for it (OpenSSL's DER of the session, as
+    // QSslConfiguration::sessionTicket() is for QSslSocket); empty until then. A resumption
+    // spares the server its signature and the client the certificate's check, the costliest
+    // steps of a handshake.
+    QByteArray sessionTicket() const;
+    // Offered by the connection that connectToHost() makes next. One the server cannot use
+    // (another server's, or expired) only costs a full handshake.
+    void setSessionTicket(const QByteArray &ticket) { m_offeredTicket = ticket; }
     // A peek leaves a 16 KiB buffer in QIODevice, however little was peeked at, and QIODevice
     // keeps it for good; the HTTP handshake peeks. Called once the handshake is over, this
     // frees it as soon as it is empty.
@@ -64,6 +73,8 @@ protected:
 private:
     friend struct TransportBio;
 
+    // On a client's connection, before its handshake: offers the ticket set, if any.
+    void offerTicket();
     void onCiphertextArrived();
     void decrypt();
     void scheduleEncrypt();
@@ -79,6 +90,7 @@ private:
     QByteArray m_plainIn;
     qsizetype m_plainInRead = 0;
     QByteArray m_plainOut;
+    QByteArray m_offeredTicket;
     bool m_encrypted = false;
     bool m_encryptQueued = false;
     bool m_releasePeekBuffer = false;

@@ -1,7 +1,8 @@
 // TLS connections on shared contexts. The server's side against Qt's own TLS client: the
 // handshake, plaintext both ways (large and small), orderly closes from either side, and a
 // client that does not speak TLS at all. The client's side against the server's: the pinned
-// certificate accepted and any other refused, and a connection nobody takes.
+// certificate accepted and any other refused, a connection nobody takes, and a session resumed
+// with the ticket of an earlier connection (and not with one the server cannot read).
 #include "net/TlsContext.h"
 #include "net/TlsIdentity.h"
 #include "net/TlsSocket.h"
@@ -41,6 +42,8 @@ protected:
 
 private:
     std::shared_ptr<const TlsContext> m_context;
+    // The same identity on a context of its own, as after a restart: other ticket keys.
+    std::shared_ptr<const TlsContext> m_restartedContext;
 };
 
 // Everything the client receives until the server's close reaches it.
@@ -101,6 +104,7 @@ private slots:
     void clientSideCrossesBothWays();
     void clientSideRefusesAnotherCertificate();
     void clientSideReportsARefusedConnection();
+    void clientSideResumesWithItsTicket();
 
 private:
     // A client that trusts the server's certificate and offers the session ticket, if any,
@@ -111,6 +115,8 @@ private:
 
     QTemporaryDir m_dir;
     std::shared_ptr<const TlsContext> m_context;
+    // The same identity on a context of its own, as after a restart: other ticket keys.
+    std::shared_ptr<const TlsContext> m_restartedContext;
     QSslCertificate m_certificate;
     std::unique_ptr<TlsServer> m_server;
     std::unique_ptr<QSslSocket> m_client;
@@ -127,6 +133,8 @@ void TestTlsSocket::initTestCase()
     m_certificate = identity->certificate;
     m_context = TlsContext::forServer(*identity, &error);
     QVERIFY2(m_context, qPrintable(error));
+    m_restartedContext = TlsContext::forServer(*identity, &error);
+    QVERIFY2(m_restartedContext, qPrintable(error));
 }
 
 void TestTlsSocket::init()
@@ -368,6 +376,63 @@ void TestTlsSocket::clientSideReportsARefusedConnection()
     QCOMPARE(errors.size(), 1);
     QCOMPARE(errors.first().first().value<QAbstractSocket::SocketError>(),
              QAbstractSocket::ConnectionRefusedError);
+}
+
+void TestTlsSocket::clientSideResumesWithItsTicket()
+{
+    // The ticket a first connection received, offered by the next: that handshake is a
+    // resumption on both sides. A ticket the server cannot use (one from before its restart,
+    // or not a ticket at all) costs a full handshake, nothing else.
+    QString error;
+    const auto clientContext = TlsContext::forClient(m_certificate, &error);
+    QVERIFY2(clientContext, qPrintable(error));
+    TlsServer restarted(m_restartedContext);
+    QVERIFY(restarted.listen(QHostAddress::LocalHost));
+    const auto exchange
+        = [&](TlsServer &server, const QByteArray &offered) -> std::unique_ptr<TlsSocket> {
+        auto client = std::make_unique<TlsSocket>(clientContext);
+        client->setSessionTicket(offered);
+        const qsizetype acceptedBefore = server.accepted.size();
+        client->connectToHost(u"127.0.0.1"_s, server.serverPort());
+        client->write("ping");
+        if (!QTest::qWaitFor([&] { return server.accepted.size() > acceptedBefore; }, kTimeoutMs))
+            return nullptr;
+        TlsSocket *serverSide = server.accepted.last();
+        if (readAtLeast(*serverSide, 4) != "ping")
+            return nullptr;
+        // The ticket follows the handshake, so it is in once the answer is.
+        serverSide->write("pong");
+        if (readAtLeast(*client, 4) != "pong")
+            return nullptr;
+        return client;
+    };
+
+    const auto first = exchange(*m_server, {});
+    QVERIFY(first);
+    QVERIFY(!first->isSessionResumed());
+    QVERIFY(!m_server->accepted.last()->isSessionResumed());
+    const QByteArray ticket = first->sessionTicket();
+    QVERIFY(!ticket.isEmpty());
+    // The server's side of a connection has no ticket to give.
+    QCOMPARE(m_server->accepted.last()->sessionTicket(), QByteArray());
+
+    const auto second = exchange(*m_server, ticket);
+    QVERIFY(second);
+    QVERIFY(second->isSessionResumed());
+    QVERIFY(m_server->accepted.last()->isSessionResumed());
+    // A resumed session brings a ticket of its own for the connection after.
+    QVERIFY(!second->sessionTicket().isEmpty());
+
+    const auto afterRestart = exchange(restarted, ticket);
+    QVERIFY(afterRestart);
+    QVERIFY(!afterRestart->isSessionResumed());
+    QVERIFY(!restarted.accepted.last()->isSessionResumed());
+    QVERIFY(!afterRestart->sessionTicket().isEmpty());
+
+    const auto notATicket = exchange(*m_server, "not a ticket");
+    QVERIFY(notATicket);
+    QVERIFY(!notATicket->isSessionResumed());
+    QVERIFY(!m_server->accepted.last()->isSessionResumed());
 }
 
 QTEST_MAIN(TestTlsSocket)
