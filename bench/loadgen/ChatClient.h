@@ -92,6 +92,7 @@ private:
     int m_index;
     Observer *m_observer = nullptr;
     WebSocketClient *m_socket = nullptr;
+    QByteArray m_sessionTicket; // from the last connection that received one
     QTimer m_deadline;
     qint64 m_openedAtNs = 0;
     bool m_ready = false;

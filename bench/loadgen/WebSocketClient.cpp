@@ -32,14 +32,21 @@ WebSocketClient::~WebSocketClient()
     m_socket->disconnect(this);
 }
 
-void WebSocketClient::open(const QUrl &url, const QString &subprotocol)
+void WebSocketClient::open(const QUrl &url, const QString &subprotocol,
+                           const QByteArray &sessionTicket)
 {
     m_key = websocket::newKey();
+    m_socket->setSessionTicket(sessionTicket);
     m_socket->connectToHost(url.host(), quint16(url.port(443)));
     // TlsSocket holds plaintext until the handshake is done. A connection that could not
     // even start reports so from the event loop.
     if (m_socket->state() == QAbstractSocket::ConnectedState)
         m_socket->write(websocket::upgradeRequest(url, m_key, subprotocol));
+}
+
+QByteArray WebSocketClient::sessionTicket() const
+{
+    return m_socket->sessionTicket();
 }
 
 void WebSocketClient::sendText(const QString &text)

@@ -37,8 +37,11 @@ public:
     // An owner that lets go of the connection before it is gone stops its messages here.
     void forgetMessageHandler() { m_onMessage = nullptr; }
 
-    // Connects to a wss URL on an IP address, asking for subprotocol (when not empty).
-    void open(const QUrl &url, const QString &subprotocol);
+    // Connects to a wss URL on an IP address, asking for subprotocol (when not empty) and
+    // offering sessionTicket (when not empty) to resume an earlier connection's TLS session.
+    void open(const QUrl &url, const QString &subprotocol, const QByteArray &sessionTicket);
+    // The TLS session's ticket, for the next connection; empty until the server sent one.
+    QByteArray sessionTicket() const;
     void sendText(const QString &text);
     void sendBinary(const QByteArray &bytes);
     // The closing handshake: a close frame now, the end of the connection once the server's
