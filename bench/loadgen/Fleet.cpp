@@ -205,7 +205,7 @@ void Fleet::delivered(ChatClient *client, int room, qint64 seq, QStringView text
         return;
     const qint64 now = nowNs();
     if (seq > 0) {
-        qint64 &last = m_states[size_t(client->index())].lastSeq[room];
+        qint64 &last = m_states[size_t(client->index())].lastSeqIn(room);
         if (seq <= last) {
             ++lane.duplicates;
             return;
@@ -223,12 +223,26 @@ void Fleet::delivered(ChatClient *client, int room, qint64 seq, QStringView text
 
 qint64 Fleet::lastSeq(int client, int room) const
 {
-    return m_states[size_t(client)].lastSeq.value(room);
+    for (const auto &[seen, seq] : m_states[size_t(client)].lastSeqs) {
+        if (seen == room)
+            return seq;
+    }
+    return 0;
 }
 
 void Fleet::setLastSeq(int client, int room, qint64 seq)
 {
-    m_states[size_t(client)].lastSeq[room] = seq;
+    m_states[size_t(client)].lastSeqIn(room) = seq;
+}
+
+qint64 &Fleet::ClientState::lastSeqIn(int room)
+{
+    for (auto &[seen, seq] : lastSeqs) {
+        if (seen == room)
+            return seq;
+    }
+    lastSeqs.append({ room, 0 });
+    return lastSeqs.back().second;
 }
 
 Fleet::Totals Fleet::collect() const

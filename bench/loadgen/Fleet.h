@@ -4,8 +4,8 @@
 #include "LoadThreads.h"
 #include "Measure.h"
 
-#include <QHash>
 #include <QList>
+#include <QVarLengthArray>
 
 #include <atomic>
 #include <functional>
@@ -107,7 +107,13 @@ private:
     {
         qint64 firstOpenNs = 0;
         int attempts = 0;
-        QHash<int, qint64> lastSeq;
+        // The highest seq seen per room. A client is in a room or two, so the list stays inline,
+        // in memory the delivery reads anyway, where a hash per client cost up to three cache
+        // misses per delivery.
+        QVarLengthArray<std::pair<int, qint64>, 2> lastSeqs;
+
+        // Inserted as 0 when the room is new.
+        qint64 &lastSeqIn(int room);
     };
 
     Lane &laneOf(const ChatClient *client) { return m_lanes[m_threads.threadOf(client->index())]; }
