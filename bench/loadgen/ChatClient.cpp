@@ -45,7 +45,7 @@ void ChatClient::open()
     connect(m_socket, &WebSocketClient::connected, this, [this] { onConnected(); });
     connect(m_socket, &WebSocketClient::disconnected, this, &ChatClient::onDisconnected);
     m_deadline.start();
-    m_socket->open(m_endpoint.url, m_endpoint.subprotocol, m_sessionTicket);
+    m_socket->open(m_endpoint.url, m_endpoint.subprotocol, m_tlsSession);
 }
 
 void ChatClient::close()
@@ -71,8 +71,8 @@ void ChatClient::dropSocket()
         return;
     // Kept for the next connection, as browsers and TLS libraries keep a server's sessions:
     // a client that comes back resumes rather than repeating the full handshake.
-    if (QByteArray ticket = m_socket->sessionTicket(); !ticket.isEmpty())
-        m_sessionTicket = std::move(ticket);
+    if (auto session = m_socket->tlsSession())
+        m_tlsSession = std::move(session);
     m_socket->disconnect(this);
     m_socket->forgetMessageHandler();
     // Gone without a closing handshake once deleted, as when the network is lost.

@@ -8,6 +8,8 @@
 
 #include <memory>
 
+typedef struct ssl_session_st SSL_SESSION;
+
 namespace confab::server {
 class TlsContext;
 }
@@ -92,7 +94,8 @@ private:
     int m_index;
     Observer *m_observer = nullptr;
     WebSocketClient *m_socket = nullptr;
-    QByteArray m_sessionTicket; // from the last connection that received one
+    // The TLS session of the last connection that received a ticket.
+    std::shared_ptr<SSL_SESSION> m_tlsSession;
     QTimer m_deadline;
     qint64 m_openedAtNs = 0;
     bool m_ready = false;

@@ -33,10 +33,10 @@ WebSocketClient::~WebSocketClient()
 }
 
 void WebSocketClient::open(const QUrl &url, const QString &subprotocol,
-                           const QByteArray &sessionTicket)
+                           std::shared_ptr<SSL_SESSION> tlsSession)
 {
     m_key = websocket::newKey();
-    m_socket->setSessionTicket(sessionTicket);
+    m_socket->setSession(std::move(tlsSession));
     m_socket->connectToHost(url.host(), quint16(url.port(443)));
     // TlsSocket holds plaintext until the handshake is done. A connection that could not
     // even start reports so from the event loop.
@@ -44,9 +44,9 @@ void WebSocketClient::open(const QUrl &url, const QString &subprotocol,
         m_socket->write(websocket::upgradeRequest(url, m_key, subprotocol));
 }
 
-QByteArray WebSocketClient::sessionTicket() const
+std::shared_ptr<SSL_SESSION> WebSocketClient::tlsSession() const
 {
-    return m_socket->sessionTicket();
+    return m_socket->session();
 }
 
 void WebSocketClient::sendText(const QString &text)

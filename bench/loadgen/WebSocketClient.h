@@ -9,6 +9,8 @@
 #include <functional>
 #include <memory>
 
+typedef struct ssl_session_st SSL_SESSION;
+
 namespace confab::server {
 class TlsContext;
 class TlsSocket;
@@ -38,10 +40,10 @@ public:
     void forgetMessageHandler() { m_onMessage = nullptr; }
 
     // Connects to a wss URL on an IP address, asking for subprotocol (when not empty) and
-    // offering sessionTicket (when not empty) to resume an earlier connection's TLS session.
-    void open(const QUrl &url, const QString &subprotocol, const QByteArray &sessionTicket);
-    // The TLS session's ticket, for the next connection; empty until the server sent one.
-    QByteArray sessionTicket() const;
+    // offering tlsSession (when not null) to resume an earlier connection's TLS session.
+    void open(const QUrl &url, const QString &subprotocol, std::shared_ptr<SSL_SESSION> tlsSession);
+    // The TLS session, for the next connection; null until the server sent its ticket.
+    std::shared_ptr<SSL_SESSION> tlsSession() const;
     void sendText(const QString &text);
     void sendBinary(const QByteArray &bytes);
     // The closing handshake: a close frame now, the end of the connection once the server's

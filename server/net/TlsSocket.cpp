@@ -112,7 +112,7 @@ bool TlsSocket::setSocketDescriptor(qintptr socketDescriptor, SocketState, OpenM
     const bool isClient = SSL_is_server(m_ssl.get()) == 0;
     if (isClient) {
         SSL_set_connect_state(m_ssl.get());
-        offerTicket();
+        offerSession();
     } else {
         SSL_set_accept_state(m_ssl.get());
     }
@@ -166,34 +166,27 @@ bool TlsSocket::isSessionResumed() const
     return m_encrypted && SSL_session_reused(m_ssl.get()) == 1;
 }
 
-QByteArray TlsSocket::sessionTicket() const
+std::shared_ptr<SSL_SESSION> TlsSocket::session() const
 {
     // Under TLS 1.3 a session becomes resumable only once the ticket, sent after the
     // handshake, has been read.
-    SSL_SESSION *session
+    SSL_SESSION *current
         = m_ssl && !SSL_is_server(m_ssl.get()) ? SSL_get_session(m_ssl.get()) : nullptr;
-    if (!session || SSL_SESSION_is_resumable(session) != 1)
+    if (!current || SSL_SESSION_is_resumable(current) != 1)
         return {};
-    const int size = i2d_SSL_SESSION(session, nullptr);
-    if (size <= 0)
+    // A copy: OpenSSL marks a connection's own session unusable when the connection ends
+    // without a close_notify, as when the network is lost, which is when a client most wants
+    // to resume. TLS 1.3 does not ask for that, and browsers keep their tickets regardless.
+    SSL_SESSION *copy = SSL_SESSION_dup(current);
+    if (!copy)
         return {};
-    QByteArray der(size, Qt::Uninitialized);
-    auto *out = reinterpret_cast<unsigned char *>(der.data());
-    return i2d_SSL_SESSION(session, &out) == size ? der : QByteArray();
+    return { copy, SSL_SESSION_free };
 }
 
-void TlsSocket::offerTicket()
+void TlsSocket::offerSession()
 {
-    if (m_offeredTicket.isEmpty())
-        return;
-    const auto *in = reinterpret_cast<const unsigned char *>(m_offeredTicket.constData());
-    SSL_SESSION *session = d2i_SSL_SESSION(nullptr, &in, long(m_offeredTicket.size()));
-    // A ticket that does not even parse is not offered: the handshake is a full one.
-    if (session) {
-        SSL_set_session(m_ssl.get(), session);
-        SSL_SESSION_free(session);
-    }
-    ERR_clear_error();
+    if (m_offeredSession)
+        SSL_set_session(m_ssl.get(), m_offeredSession.get());
 }
 
 qint64 TlsSocket::bytesAvailable() const

@@ -5,6 +5,7 @@
 #include <memory>
 
 typedef struct ssl_st SSL;
+typedef struct ssl_session_st SSL_SESSION;
 
 namespace confab::server {
 
@@ -39,14 +40,15 @@ public:
     // signature.
     bool isSessionResumed() const;
     // On a client's connection: the session to offer the next connection to the same server,
-    // once the server has sent a ticket for it (OpenSSL's DER of the session, as
-    // QSslConfiguration::sessionTicket() is for QSslSocket); empty until then. A resumption
-    // spares the server its signature and the client the certificate's check, the costliest
-    // steps of a handshake.
-    QByteArray sessionTicket() const;
+    // once the server has sent a ticket for it; null until then. A resumption spares the
+    // server its signature and the client the certificate's check, the costliest steps of a
+    // handshake. The session is kept as OpenSSL's object, not as bytes (as
+    // QSslConfiguration::sessionTicket() is): reading those back decodes the server's
+    // certificate again, which costs a client more than the resumption saves.
+    std::shared_ptr<SSL_SESSION> session() const;
     // Offered by the connection that connectToHost() makes next. One the server cannot use
-    // (another server's, or expired) only costs a full handshake.
-    void setSessionTicket(const QByteArray &ticket) { m_offeredTicket = ticket; }
+    // (from before its restart, or expired) only costs a full handshake.
+    void setSession(std::shared_ptr<SSL_SESSION> session) { m_offeredSession = std::move(session); }
     // A peek leaves a 16 KiB buffer in QIODevice, however little was peeked at, and QIODevice
     // keeps it for good; the HTTP handshake peeks. Called once the handshake is over, this
     // frees it as soon as it is empty.
@@ -73,8 +75,8 @@ protected:
 private:
     friend struct TransportBio;
 
-    // On a client's connection, before its handshake: offers the ticket set, if any.
-    void offerTicket();
+    // On a client's connection, before its handshake: offers the session set, if any.
+    void offerSession();
     void onCiphertextArrived();
     void decrypt();
     void scheduleEncrypt();
@@ -90,7 +92,7 @@ private:
     QByteArray m_plainIn;
     qsizetype m_plainInRead = 0;
     QByteArray m_plainOut;
-    QByteArray m_offeredTicket;
+    std::shared_ptr<SSL_SESSION> m_offeredSession;
     bool m_encrypted = false;
     bool m_encryptQueued = false;
     bool m_releasePeekBuffer = false;
