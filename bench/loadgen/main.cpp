@@ -8,6 +8,7 @@
 // confabd is the binary named by CONFAB_SERVER_BINARY; PostgreSQL cases need
 // CONFAB_TEST_POSTGRES_URL. Exits with 1 when any confabd scenario had an error, lost
 // anything or did not stop cleanly.
+#include "FileLimit.h"
 #include "LoadThreads.h"
 #include "Report.h"
 #include "Scenarios.h"
@@ -26,24 +27,12 @@
 #include <QTextStream>
 #include <QThread>
 
-#include <sys/resource.h>
-
 using namespace Qt::StringLiterals;
 using namespace confab::bench;
 
 namespace {
 
 QTextStream out(stdout);
-
-// Every connection is a file descriptor, on both sides; confabd inherits the limit.
-void raiseFileLimit()
-{
-    rlimit limit {};
-    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-        limit.rlim_cur = limit.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &limit);
-    }
-}
 
 QString readFile(const QString &path, QString *error)
 {

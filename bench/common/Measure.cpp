@@ -1,10 +1,18 @@
 #include "Measure.h"
 
 #include <algorithm>
+#include <time.h>
 
 namespace confab::bench {
 
 using namespace Qt::StringLiterals;
+
+qint64 processCpuNs()
+{
+    timespec used {};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &used);
+    return qint64(used.tv_sec) * 1'000'000'000 + used.tv_nsec;
+}
 
 void Latencies::merge(const Latencies &other)
 {

@@ -18,6 +18,9 @@ inline qint64 nowNs()
         .count();
 }
 
+// CPU time this process has used, all its threads together.
+qint64 processCpuNs();
+
 // Latencies in microseconds; kept whole (not bucketed) because a run holds at most a few
 // million of them and exact percentiles are then free.
 class Latencies
