@@ -19,20 +19,28 @@ void Latencies::merge(const Latencies &other)
     m_us.insert(m_us.end(), other.m_us.begin(), other.m_us.end());
 }
 
-QJsonObject Latencies::summary()
+Latencies::Percentiles Latencies::percentiles()
 {
-    QJsonObject result { { "count"_L1, qint64(m_us.size()) } };
     if (m_us.empty())
-        return result;
+        return {};
     std::sort(m_us.begin(), m_us.end());
     const auto at = [this](double quantile) {
         const auto index = std::min(m_us.size() - 1, size_t(quantile * double(m_us.size())));
         return double(m_us[index]) / 1000.0;
     };
-    result.insert("p50_ms"_L1, at(0.50));
-    result.insert("p95_ms"_L1, at(0.95));
-    result.insert("p99_ms"_L1, at(0.99));
-    result.insert("max_ms"_L1, double(m_us.back()) / 1000.0);
+    return { at(0.50), at(0.95), at(0.99), double(m_us.back()) / 1000.0 };
+}
+
+QJsonObject Latencies::summary()
+{
+    QJsonObject result { { "count"_L1, qint64(m_us.size()) } };
+    if (m_us.empty())
+        return result;
+    const Percentiles p = percentiles();
+    result.insert("p50_ms"_L1, p.p50Ms);
+    result.insert("p95_ms"_L1, p.p95Ms);
+    result.insert("p99_ms"_L1, p.p99Ms);
+    result.insert("max_ms"_L1, p.maxMs);
     return result;
 }
 

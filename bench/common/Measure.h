@@ -30,6 +30,15 @@ public:
     void merge(const Latencies &other);
     qsizetype count() const { return qsizetype(m_us.size()); }
     void clear() { m_us.clear(); }
+    struct Percentiles
+    {
+        double p50Ms = 0;
+        double p95Ms = 0;
+        double p99Ms = 0;
+        double maxMs = 0;
+    };
+    // Sorts the samples; all zero when there are none.
+    Percentiles percentiles();
     // {"count", "p50_ms", "p95_ms", "p99_ms", "max_ms"}; sorts the samples.
     QJsonObject summary();
 

@@ -14,8 +14,6 @@
 
 namespace confab::bench::floor {
 
-using namespace Qt::StringLiterals;
-
 namespace {
 
 constexpr int kHandshakesInFlight = 256;
@@ -186,10 +184,10 @@ bool Receiver::report()
     result.delivered = m_delivered;
     result.lastDeliveryNs = m_lastDeliveryNs;
     result.errors = m_errors;
-    const QJsonObject latency = m_latencies.summary();
-    result.p50Ms = latency.value("p50_ms"_L1).toDouble();
-    result.p99Ms = latency.value("p99_ms"_L1).toDouble();
-    result.maxMs = latency.value("max_ms"_L1).toDouble();
+    const Latencies::Percentiles latency = m_latencies.percentiles();
+    result.p50Ms = latency.p50Ms;
+    result.p99Ms = latency.p99Ms;
+    result.maxMs = latency.maxMs;
     startCounting();
     return sendControl(m_control, Tag::Result, result);
 }

@@ -59,34 +59,64 @@ int listenOnLoopback(int *port)
     return fd;
 }
 
-double perS(qint64 count, qint64 ns)
+// What a case's report shows, derived once from what the two sides counted.
+struct CaseSummary
 {
-    return ns > 0 ? double(count) * 1e9 / double(ns) : 0.0;
-}
+    qint64 lost = 0;
+    qint64 errors = 0;
+    double deliveredPerS = 0;
+    double senderCores = 0;
+    double receiverCores = 0;
+    double senderUsPerDelivery = 0;
+    double receiverUsPerDelivery = 0;
 
-double usPer(qint64 ns, qint64 count)
-{
-    return count > 0 ? double(ns) / 1e3 / double(count) : 0.0;
-}
+    explicit CaseSummary(const RateFigures &f)
+        : lost(f.sent - f.received.delivered)
+        , errors(f.received.errors + f.failedWrites)
+    {
+        const double wallNs = double(std::max<qint64>(f.wallNs, 1));
+        deliveredPerS = std::round(double(f.received.delivered) * 1e9 / wallNs);
+        senderCores = double(f.senderCpuNs) / wallNs;
+        receiverCores = double(f.received.cpuNs) / wallNs;
+        if (const double delivered = double(f.received.delivered); delivered > 0) {
+            senderUsPerDelivery = double(f.senderCpuNs) / 1e3 / delivered;
+            receiverUsPerDelivery = double(f.received.cpuNs) / 1e3 / delivered;
+        }
+    }
+};
 
-QJsonObject toJson(const RateFigures &f)
+QJsonObject toJson(const RateFigures &f, const CaseSummary &c)
 {
-    const qint64 lost = f.sent - f.received.delivered;
     return { { "offered_per_s"_L1, f.offeredPerS },
              { "sent"_L1, f.sent },
              { "delivered"_L1, f.received.delivered },
-             { "lost"_L1, lost },
-             { "errors"_L1, f.received.errors + f.failedWrites },
+             { "lost"_L1, c.lost },
+             { "errors"_L1, c.errors },
              { "blocked_writes"_L1, f.blockedWrites },
-             { "delivered_per_s"_L1, std::round(perS(f.received.delivered, f.wallNs)) },
+             { "delivered_per_s"_L1, c.deliveredPerS },
              { "p50_ms"_L1, f.received.p50Ms },
              { "p99_ms"_L1, f.received.p99Ms },
              { "max_ms"_L1, f.received.maxMs },
-             { "sender_cores"_L1, double(f.senderCpuNs) / double(std::max<qint64>(f.wallNs, 1)) },
-             { "receiver_cores"_L1,
-               double(f.received.cpuNs) / double(std::max<qint64>(f.wallNs, 1)) },
-             { "sender_us_per_delivery"_L1, usPer(f.senderCpuNs, f.received.delivered) },
-             { "receiver_us_per_delivery"_L1, usPer(f.received.cpuNs, f.received.delivered) } };
+             { "sender_cores"_L1, c.senderCores },
+             { "receiver_cores"_L1, c.receiverCores },
+             { "sender_us_per_delivery"_L1, c.senderUsPerDelivery },
+             { "receiver_us_per_delivery"_L1, c.receiverUsPerDelivery } };
+}
+
+QString toLine(const RateFigures &f, const CaseSummary &c)
+{
+    return u"offered %1/s  delivered %2/s  p50 %3 ms  p99 %4 ms  max %5 ms  sender %6 cores "
+           "(%7 µs)  receiver %8 cores (%9 µs)  lost %10  errors %11"_s.arg(f.offeredPerS)
+               .arg(c.deliveredPerS, 0, 'f', 0)
+               .arg(f.received.p50Ms, 0, 'f', 2)
+               .arg(f.received.p99Ms, 0, 'f', 2)
+               .arg(f.received.maxMs, 0, 'f', 1)
+               .arg(c.senderCores, 0, 'f', 2)
+               .arg(c.senderUsPerDelivery, 0, 'f', 2)
+               .arg(c.receiverCores, 0, 'f', 2)
+               .arg(c.receiverUsPerDelivery, 0, 'f', 2)
+               .arg(c.lost)
+               .arg(c.errors);
 }
 
 } // namespace
@@ -162,23 +192,10 @@ int main(int argc, char *argv[])
         error = sender.runRate(rate, seconds, &figures);
         if (!error.isEmpty())
             break;
-        const QJsonObject json = toJson(figures);
-        cases.append(json);
-        clean = clean && json.value("lost"_L1).toInteger() == 0
-            && json.value("errors"_L1).toInteger() == 0;
-        out << u"offered %1/s  delivered %2/s  p50 %3 ms  p99 %4 ms  max %5 ms  sender %6 cores "
-               "(%7 µs)  receiver %8 cores (%9 µs)  lost %10  errors %11"_s.arg(rate)
-                   .arg(json.value("delivered_per_s"_L1).toDouble(), 0, 'f', 0)
-                   .arg(json.value("p50_ms"_L1).toDouble(), 0, 'f', 2)
-                   .arg(json.value("p99_ms"_L1).toDouble(), 0, 'f', 2)
-                   .arg(json.value("max_ms"_L1).toDouble(), 0, 'f', 1)
-                   .arg(json.value("sender_cores"_L1).toDouble(), 0, 'f', 2)
-                   .arg(json.value("sender_us_per_delivery"_L1).toDouble(), 0, 'f', 2)
-                   .arg(json.value("receiver_cores"_L1).toDouble(), 0, 'f', 2)
-                   .arg(json.value("receiver_us_per_delivery"_L1).toDouble(), 0, 'f', 2)
-                   .arg(json.value("lost"_L1).toInteger())
-                   .arg(json.value("errors"_L1).toInteger())
-            << Qt::endl;
+        const CaseSummary summary(figures);
+        cases.append(toJson(figures, summary));
+        clean = clean && summary.lost == 0 && summary.errors == 0;
+        out << toLine(figures, summary) << Qt::endl;
     }
     ::close(control[0]); // the receiver's cue to leave
     int status = 0;
