@@ -28,6 +28,7 @@ Item {
     required property bool pending
     required property bool failed
     required property string failure
+    required property bool canRetry
     required property bool firstUnread
 
     readonly property int avatarSize: 36
@@ -192,6 +193,7 @@ Item {
                 Button {
                     id: retryButton
                     objectName: "retryButton"
+                    visible: root.canRetry
                     flat: true
                     padding: 4
                     implicitHeight: 28

@@ -15,11 +15,12 @@ Item {
     readonly property TimelineModel timeline: root.room.timeline
     readonly property bool atNewest: view.atYEnd || view.count === 0
 
-    // The message whose menu is open.
-    property var menuMessage: ({})
+    // The message whose menu is open, as it was when the menu opened.
+    property messageActions menuMessage
 
     // Older messages are fetched while the user is still a screen away from the oldest one
-    // loaded, so that scrolling up rarely has to wait.
+    // loaded, so that scrolling up rarely has to wait. The timeline's loader hands pages over
+    // from the event loop, so asking in the middle of the view's layout is safe.
     function fetchIfNeeded() {
         if (view.count === 0)
             return;
@@ -60,14 +61,7 @@ Item {
             id: message
             width: view.width
             onMenuRequested: (item, x, y) => {
-                root.menuMessage = {
-                    "seq": message.seq,
-                    "clientId": message.clientId,
-                    "text": message.text,
-                    "own": message.own,
-                    "deleted": message.deleted,
-                    "pending": message.pending || message.failed
-                };
+                root.menuMessage = root.timeline.actionsAt(message.index);
                 messageMenu.popup(item, x, y);
             }
             onRetryRequested: root.room.retry(message.clientId)
@@ -78,8 +72,12 @@ Item {
             policy: ScrollBar.AsNeeded
         }
 
-        // Coming back down after the newest messages were let go fetches them again.
+        // Coming back down after the newest messages were let go fetches them again. A page
+        // that came moves the origin (older rows) or the content's height (newer ones) once the
+        // view has laid it out: the view looks again then, with its new geometry.
         onContentYChanged: root.fetchIfNeeded()
+        onOriginYChanged: root.fetchIfNeeded()
+        onContentHeightChanged: root.fetchIfNeeded()
         onHeightChanged: root.fetchIfNeeded()
     }
 
@@ -173,20 +171,20 @@ Item {
         MenuItem {
             text: qsTr("Copy text")
             icon.source: Qt.resolvedUrl("icons/copy.svg")
-            enabled: !root.menuMessage.deleted
+            enabled: root.menuMessage.canCopy
             onTriggered: root.client.copyToClipboard(root.menuMessage.text)
         }
         MenuItem {
             text: qsTr("Edit")
             icon.source: Qt.resolvedUrl("icons/edit.svg")
-            visible: root.menuMessage.own === true && !root.menuMessage.pending && !root.menuMessage.deleted
+            visible: root.menuMessage.canEdit
             height: visible ? implicitHeight : 0
             onTriggered: root.room.startEditing(root.menuMessage.seq, root.menuMessage.text)
         }
         MenuItem {
             text: qsTr("Delete")
             icon.source: Qt.resolvedUrl("icons/delete.svg")
-            visible: root.menuMessage.own === true && !root.menuMessage.pending && !root.menuMessage.deleted
+            visible: root.menuMessage.canDelete
             height: visible ? implicitHeight : 0
             onTriggered: root.room.deleteMessage(root.menuMessage.seq)
         }
@@ -199,15 +197,6 @@ Item {
             if (root.atNewest && !root.timeline.hasNewer)
                 view.positionViewAtBeginning();
         }
-        function onLoadingChanged() {
-            fetchLater.restart();
-        }
-    }
-    // After a page has come, from the event loop: the view has laid out the new rows by then.
-    Timer {
-        id: fetchLater
-        interval: 0
-        onTriggered: root.fetchIfNeeded()
     }
 
     // The user's own new message is always shown.

@@ -13,7 +13,7 @@
 #include "net/ErrorText.h"
 #include "net/ServerAddress.h"
 #include "net/Session.h"
-#include "protocol/Operations.h"
+#include "protocol/Messages.h"
 #include "protocol/Validation.h"
 #include "sync/SyncEngine.h"
 
@@ -28,7 +28,6 @@
 namespace confab::client {
 
 using namespace Qt::StringLiterals;
-namespace op = protocol::op;
 
 namespace {
 
@@ -366,20 +365,19 @@ void ChatClient::createRoom(const QString &name, const QString &topic, bool isPr
                                    "connection is back."));
         return;
     }
-    QJsonObject args { { "name"_L1, trimmedName },
-                       { "visibility"_L1, isPrivate ? u"private"_s : u"public"_s } };
-    if (!trimmedTopic.isEmpty())
-        args.insert("topic"_L1, trimmedTopic);
-    m_session->request(op::CreateRoom, args, this, [this](const Reply &reply) {
-        const auto room = protocol::Room::fromJson(reply.result.value("room"_L1).toObject());
-        if (!reply.ok() || !room || !m_account) {
+    const protocol::CreateRoomRequest request {
+        trimmedName, trimmedTopic.isEmpty() ? std::nullopt : std::optional(trimmedTopic),
+        isPrivate ? protocol::Visibility::Private : protocol::Visibility::Public
+    };
+    m_session->request(request, this, [this](const TypedReply<protocol::RoomReply> &reply) {
+        if (!reply.ok() || !m_account) {
             emit createRoomFinished(false,
                                     reply.connectionLost() ? tr("The connection was lost.")
                                                            : errorText(reply.error));
             return;
         }
-        m_account->sync()->addRoom(*room);
-        openRoom(room->id);
+        m_account->sync()->addRoom(reply.value.room);
+        openRoom(reply.value.room.id);
         emit createRoomFinished(true, {});
     });
 }
@@ -394,19 +392,18 @@ void ChatClient::joinRoom(qint64 roomId)
         emit notice(tr("You are offline. Rooms can be joined when the connection is back."));
         return;
     }
-    m_session->request(
-        op::Join, { { "room"_L1, roomId } }, this, [this, roomId](const Reply &reply) {
-            const auto room = protocol::Room::fromJson(reply.result.value("room"_L1).toObject());
-            if (!reply.ok() || !room || !m_account) {
-                emit notice(reply.connectionLost() ? tr("The connection was lost.")
-                                                   : errorText(reply.error));
-                return;
-            }
-            m_invitations->remove(roomId);
-            m_account->cache()->removeInvitation(roomId);
-            m_account->sync()->addRoom(*room);
-            openRoom(room->id);
-        });
+    m_session->request(protocol::JoinRequest { roomId }, this,
+                       [this, roomId](const TypedReply<protocol::RoomReply> &reply) {
+                           if (!reply.ok() || !m_account) {
+                               emit notice(reply.connectionLost() ? tr("The connection was lost.")
+                                                                  : errorText(reply.error));
+                               return;
+                           }
+                           m_invitations->remove(roomId);
+                           m_account->cache()->removeInvitation(roomId);
+                           m_account->sync()->addRoom(reply.value.room);
+                           openRoom(reply.value.room.id);
+                       });
 }
 
 void ChatClient::leaveRoom(qint64 roomId)
@@ -415,8 +412,8 @@ void ChatClient::leaveRoom(qint64 roomId)
         emit notice(tr("You are offline. Rooms can be left when the connection is back."));
         return;
     }
-    m_session->request(op::Leave, { { "room"_L1, roomId } }, this,
-                       [this, roomId](const Reply &reply) {
+    m_session->request(protocol::LeaveRequest { roomId }, this,
+                       [this, roomId](const TypedReply<protocol::EmptyReply> &reply) {
                            if (!reply.ok()) {
                                emit notice(reply.connectionLost() ? tr("The connection was lost.")
                                                                   : errorText(reply.error));
@@ -468,7 +465,8 @@ void ChatClient::updatePresence()
     if (!m_session->isOnline() || m_awayDue == m_away)
         return;
     m_away = m_awayDue;
-    m_session->post(op::Presence, { { "status"_L1, m_away ? u"away"_s : u"online"_s } });
+    m_session->post(protocol::PresenceRequest { m_away ? protocol::PresenceStatus::Away
+                                                       : protocol::PresenceStatus::Online });
 }
 
 } // namespace confab::client

@@ -2,14 +2,11 @@
 
 #include "net/ErrorText.h"
 #include "net/Session.h"
-#include "protocol/Operations.h"
-
-#include <QJsonArray>
+#include "protocol/Messages.h"
 
 namespace confab::client {
 
 using namespace Qt::StringLiterals;
-namespace op = protocol::op;
 
 namespace {
 
@@ -75,31 +72,30 @@ void DemoSetup::findOrCreateRoom(const QString &name, const QString &topic, bool
                                  const std::function<void(qint64, bool)> &next)
 {
     Session *ada = sessionFor(u"ada"_s);
-    ada->request(op::MyRooms, {}, this, [=, this](const Reply &reply) {
-        if (!reply.ok())
-            return fail(errorText(reply.error));
-        const auto rooms = reply.result.value("rooms"_L1).toArray();
-        for (const auto &room : rooms) {
-            if (room.toObject().value("name"_L1).toString() == name)
-                return next(room.toObject().value("id"_L1).toInteger(), false);
-        }
-        ada->request(op::CreateRoom,
-                     { { "name"_L1, name },
-                       { "topic"_L1, topic },
-                       { "visibility"_L1, isPrivate ? u"private"_s : u"public"_s } },
-                     this, [=, this](const Reply &created) {
-                         if (!created.ok())
-                             return fail(errorText(created.error));
-                         next(created.result.value("room"_L1).toObject().value("id"_L1).toInteger(),
-                              true);
-                     });
-    });
+    ada->request(
+        protocol::MyRoomsRequest {}, this,
+        [=, this](const TypedReply<protocol::MyRoomsReply> &reply) {
+            if (!reply.ok())
+                return fail(errorText(reply.error));
+            for (const auto &joined : reply.value.rooms) {
+                if (joined.room.name == name)
+                    return next(joined.room.id, false);
+            }
+            const protocol::CreateRoomRequest create { name, topic,
+                                                       isPrivate ? protocol::Visibility::Private
+                                                                 : protocol::Visibility::Public };
+            ada->request(create, this, [=, this](const TypedReply<protocol::RoomReply> &created) {
+                if (!created.ok())
+                    return fail(errorText(created.error));
+                next(created.value.room.id, true);
+            });
+        });
 }
 
 void DemoSetup::join(const QString &userName, qint64 roomId, const Step &next)
 {
-    sessionFor(userName)->request(op::Join, { { "room"_L1, roomId } }, this,
-                                  [this, next](const Reply &reply) {
+    sessionFor(userName)->request(protocol::JoinRequest { roomId }, this,
+                                  [this, next](const TypedReply<protocol::RoomReply> &reply) {
                                       if (!reply.ok())
                                           return fail(errorText(reply.error));
                                       next();
@@ -114,11 +110,8 @@ void DemoSetup::post(const QList<std::pair<QString, QString>> &lines, qint64 roo
     const auto [userName, text] = lines.first();
     const auto rest = lines.mid(1);
     sessionFor(userName)->request(
-        op::Send,
-        { { "room"_L1, roomId },
-          { "client_id"_L1, u"demo-%1-%2"_s.arg(roomId).arg(lines.size()) },
-          { "text"_L1, text } },
-        this, [=, this](const Reply &reply) {
+        protocol::SendRequest { roomId, u"demo-%1-%2"_s.arg(roomId).arg(lines.size()), text }, this,
+        [=, this](const TypedReply<protocol::AppendReply> &reply) {
             if (!reply.ok())
                 return fail(errorText(reply.error));
             post(rest, roomId, next);
@@ -167,8 +160,8 @@ void DemoSetup::run()
             kPlanning, u"The next release"_s, true, [=, this](qint64 roomId, bool created) {
                 // Already a member after an earlier run: the refusal is expected.
                 sessionFor(u"ada"_s)->request(
-                    op::Invite, { { "room"_L1, roomId }, { "user"_L1, kUserName } }, this,
-                    [=, this](const Reply &) {
+                    protocol::InviteRequest { roomId, kUserName }, this,
+                    [=, this](const TypedReply<protocol::EmptyReply> &) {
                         join(kUserName, roomId, [=, this] {
                             post(created ? planning : decltype(planning) {}, roomId, welcomeRoom);
                         });

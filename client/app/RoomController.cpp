@@ -7,7 +7,7 @@
 #include "models/TimelineModel.h"
 #include "net/ErrorText.h"
 #include "net/Session.h"
-#include "protocol/Operations.h"
+#include "protocol/Messages.h"
 #include "protocol/Validation.h"
 #include "sync/SyncEngine.h"
 #include "sync/TimelineLoader.h"
@@ -15,13 +15,11 @@
 #include "sync/TypingTracker.h"
 
 #include <QGuiApplication>
-#include <QJsonArray>
 
 namespace confab::client {
 
 using namespace Qt::StringLiterals;
 using protocol::ErrorCode;
-namespace op = protocol::op;
 
 namespace {
 
@@ -177,7 +175,7 @@ void RoomController::sendRead()
     // The server hears of it once per position: what the cache believes may be ahead of it.
     if (m_session->isOnline() && seq > m_readSent) {
         m_readSent = seq;
-        m_session->post(op::Read, { { "room"_L1, m_roomId }, { "seq"_L1, seq } });
+        m_session->post(protocol::ReadRequest { m_roomId, seq });
     }
 }
 
@@ -211,15 +209,14 @@ bool RoomController::send(const QString &text)
             emit notice(tr("You are offline. Edits can be made when the connection is back."));
             return false;
         }
-        m_session->request(
-            op::Edit,
-            { { "room"_L1, m_roomId }, { "seq"_L1, m_editingSeq }, { "text"_L1, trimmed } }, this,
-            [this](const Reply &reply) {
-                if (!reply.ok())
-                    emit notice(reply.connectionLost()
-                                    ? tr("The edit was not saved: the connection was lost.")
-                                    : errorText(reply.error));
-            });
+        m_session->request(protocol::EditRequest { m_roomId, m_editingSeq, trimmed }, this,
+                           [this](const TypedReply<protocol::AppendReply> &reply) {
+                               if (!reply.ok())
+                                   emit notice(
+                                       reply.connectionLost()
+                                           ? tr("The edit was not saved: the connection was lost.")
+                                           : errorText(reply.error));
+                           });
         cancelEditing();
         return true;
     }
@@ -233,10 +230,10 @@ bool RoomController::send(const QString &text)
 
 bool RoomController::editLastMessage()
 {
-    const QVariantMap last = m_timeline->lastEditableOwnMessage();
-    if (last.isEmpty())
+    const MessageActions last = m_timeline->lastEditableOwnMessage();
+    if (!last.canEdit)
         return false;
-    startEditing(last.value(u"seq"_s).toLongLong(), last.value(u"text"_s).toString());
+    startEditing(last.seq, last.text);
     return true;
 }
 
@@ -262,8 +259,8 @@ void RoomController::deleteMessage(qint64 seq)
         emit notice(tr("You are offline. Messages can be deleted when the connection is back."));
         return;
     }
-    m_session->request(op::Delete, { { "room"_L1, m_roomId }, { "seq"_L1, seq } }, this,
-                       [this](const Reply &reply) {
+    m_session->request(protocol::DeleteRequest { m_roomId, seq }, this,
+                       [this](const TypedReply<protocol::AppendReply> &reply) {
                            if (!reply.ok() && !reply.connectionLost())
                                emit notice(errorText(reply.error));
                        });
@@ -299,8 +296,8 @@ void RoomController::invite(const QString &userName)
         emit inviteFinished(false, tr("You are offline."));
         return;
     }
-    m_session->request(op::Invite, { { "room"_L1, m_roomId }, { "user"_L1, name } }, this,
-                       [this, name](const Reply &reply) {
+    m_session->request(protocol::InviteRequest { m_roomId, name }, this,
+                       [this, name](const TypedReply<protocol::EmptyReply> &reply) {
                            if (reply.ok())
                                emit inviteFinished(true, tr("%1 has been invited.").arg(name));
                            else
@@ -315,18 +312,16 @@ void RoomController::refreshMembers()
 {
     if (!m_session->isOnline())
         return;
-    m_session->request(op::Members, { { "room"_L1, m_roomId } }, this, [this](const Reply &reply) {
-        if (!reply.ok())
-            return;
-        QList<MemberListModel::Member> members;
-        const auto entries = reply.result.value("members"_L1).toArray();
-        for (const auto &entry : entries) {
-            const QJsonObject member = entry.toObject();
-            if (const auto user = protocol::User::fromJson(member))
-                members.append({ *user, member.value("presence"_L1).toString() });
-        }
-        m_members->setMembers(members);
-    });
+    m_session->request(
+        protocol::MembersRequest { m_roomId }, this,
+        [this](const TypedReply<protocol::MembersReply> &reply) {
+            if (!reply.ok())
+                return;
+            QList<MemberListModel::Member> members;
+            for (const auto &member : reply.value.members)
+                members.append({ member.user, protocol::presenceName(member.presence) });
+            m_members->setMembers(members);
+        });
 }
 
 } // namespace confab::client

@@ -3,7 +3,7 @@
 #include "cache/Cache.h"
 #include "net/ErrorText.h"
 #include "net/Session.h"
-#include "protocol/Operations.h"
+#include "protocol/TimelineMessages.h"
 
 #include <QDateTime>
 #include <QSqlQuery>
@@ -138,10 +138,8 @@ void Outbox::send(const Item &item)
 {
     m_busyRooms.insert(item.roomId);
     m_inFlight.insert(item.clientId);
-    const QJsonObject args { { "room"_L1, item.roomId },
-                             { "client_id"_L1, item.clientId },
-                             { "text"_L1, item.text } };
-    m_session->request(protocol::op::Send, args, this, [this, item](const Reply &reply) {
+    const protocol::SendRequest request { item.roomId, item.clientId, item.text };
+    m_session->request(request, this, [this, item](const TypedReply<protocol::AppendReply> &reply) {
         m_busyRooms.remove(item.roomId);
         m_inFlight.remove(item.clientId);
         if (indexOf(item.clientId) < 0)
@@ -150,8 +148,7 @@ void Outbox::send(const Item &item)
             return; // sent again, with the same client_id, when the session is back
         if (reply.ok()) {
             remove(item.clientId);
-            emit itemDelivered(item, reply.result.value("seq"_L1).toInteger(),
-                               reply.result.value("ts"_L1).toInteger());
+            emit itemDelivered(item, reply.value.seq, reply.value.timestamp);
         } else {
             setFailed(item.clientId, true, errorText(reply.error));
             emit itemFailed(m_items.at(indexOf(item.clientId)));

@@ -1,8 +1,7 @@
 #pragma once
 
 #include "protocol/Entities.h"
-
-#include <QJsonObject>
+#include "protocol/RoomMessages.h"
 
 #include <optional>
 
@@ -20,7 +19,7 @@ struct RoomSummary
     qint64 lastActivity() const { return lastMessage ? lastMessage->timestamp : room.createdAt; }
 
     // One entry of the my_rooms result.
-    static std::optional<RoomSummary> fromJson(const QJsonObject &json);
+    static RoomSummary from(const protocol::JoinedRoom &joined);
     friend bool operator==(const RoomSummary &, const RoomSummary &) = default;
 };
 

@@ -4,9 +4,7 @@
 #include "net/ErrorText.h"
 #include "net/Session.h"
 #include "protocol/Limits.h"
-#include "protocol/Operations.h"
-
-#include <QJsonArray>
+#include "protocol/RoomMessages.h"
 
 namespace confab::client {
 
@@ -92,11 +90,10 @@ void PublicRoomsModel::load(qint64 after)
     setLoading(true);
     setError({});
     const quint64 generation = m_generation;
-    QJsonObject args { { "limit"_L1, protocol::kRoomPageMax } };
-    if (after > 0)
-        args.insert("after"_L1, after);
+    const protocol::PublicRoomsRequest request { after > 0 ? std::optional(after) : std::nullopt,
+                                                 protocol::kRoomPageMax };
     m_session->request(
-        protocol::op::PublicRooms, args, this, [this, generation](const Reply &reply) {
+        request, this, [this, generation](const TypedReply<protocol::PublicRoomsReply> &reply) {
             if (generation != m_generation)
                 return;
             setLoading(false);
@@ -104,13 +101,8 @@ void PublicRoomsModel::load(qint64 after)
                 setError(reply.connectionLost() ? tr("You are offline.") : errorText(reply.error));
                 return;
             }
-            QList<protocol::Room> rooms;
-            const auto page = reply.result.value("rooms"_L1).toArray();
-            for (const auto &entry : page) {
-                if (const auto room = protocol::Room::fromJson(entry.toObject()))
-                    rooms.append(*room);
-            }
-            m_hasMore = reply.result.value("has_more"_L1).toBool();
+            const QList<protocol::Room> &rooms = reply.value.rooms;
+            m_hasMore = reply.value.hasMore;
             if (rooms.isEmpty())
                 return;
             const int first = int(m_rooms.size());

@@ -9,12 +9,21 @@
 
 namespace confab::client {
 
-using namespace Qt::StringLiterals;
-
 namespace {
 
 const QList<int> kNeighbourRoles { TimelineModel::ShowDayRole, TimelineModel::GroupStartRole,
                                    TimelineModel::GroupEndRole, TimelineModel::FirstUnreadRole };
+// The roles that a change of a row's text, of its deletion or of its delivery can turn. The
+// rules depend on those too, and a view bound to a rule only hears of it through these lists.
+const QList<int> kTextRoles { TimelineModel::TextRole, TimelineModel::LinkedTextRole,
+                              TimelineModel::EditedRole, TimelineModel::CanCopyRole };
+const QList<int> kDeletionRoles { TimelineModel::TextRole,    TimelineModel::LinkedTextRole,
+                                  TimelineModel::EditedRole,  TimelineModel::DeletedRole,
+                                  TimelineModel::CanEditRole, TimelineModel::CanDeleteRole,
+                                  TimelineModel::CanCopyRole };
+const QList<int> kDeliveryRoles { TimelineModel::PendingRole,   TimelineModel::FailedRole,
+                                  TimelineModel::FailureRole,   TimelineModel::CanEditRole,
+                                  TimelineModel::CanDeleteRole, TimelineModel::CanRetryRole };
 
 QDateTime localTime(qint64 ms)
 {
@@ -67,6 +76,10 @@ QHash<int, QByteArray> TimelineModel::roleNames() const
         { FailedRole, "failed" },
         { FailureRole, "failure" },
         { FirstUnreadRole, "firstUnread" },
+        { CanEditRole, "canEdit" },
+        { CanDeleteRole, "canDelete" },
+        { CanRetryRole, "canRetry" },
+        { CanCopyRole, "canCopy" },
     };
 }
 
@@ -105,7 +118,7 @@ QVariant TimelineModel::data(const QModelIndex &index, int role) const
     case GroupEndRole:
         return row == 0 || startsGroup(row - 1);
     case OwnRole:
-        return isOwn(item);
+        return messageRules::isOwn(item, m_self.id);
     case EditedRole:
         return item.editedAt.has_value() && !item.deleted;
     case DeletedRole:
@@ -118,14 +131,17 @@ QVariant TimelineModel::data(const QModelIndex &index, int role) const
         return item.failure;
     case FirstUnreadRole:
         return isFirstUnread(row);
+    case CanEditRole:
+        return messageRules::canEdit(item, m_self.id);
+    case CanDeleteRole:
+        return messageRules::canDelete(item, m_self.id);
+    case CanRetryRole:
+        return messageRules::canRetry(item);
+    case CanCopyRole:
+        return messageRules::canCopy(item);
     default:
         return {};
     }
-}
-
-bool TimelineModel::isOwn(const TimelineItem &item) const
-{
-    return item.delivery != TimelineItem::Delivery::Delivered || item.sender.id == m_self.id;
 }
 
 bool TimelineModel::showsDay(int row) const
@@ -141,8 +157,9 @@ bool TimelineModel::startsGroup(int row) const
         return true;
     const TimelineItem &item = itemAt(row);
     const TimelineItem &older = itemAt(row + 1);
-    return isOwn(item) != isOwn(older) || item.sender.id != older.sender.id
-        || item.timestamp - older.timestamp > kGroupGapMs || isFirstUnread(row);
+    return messageRules::isOwn(item, m_self.id) != messageRules::isOwn(older, m_self.id)
+        || item.sender.id != older.sender.id || item.timestamp - older.timestamp > kGroupGapMs
+        || isFirstUnread(row);
 }
 
 bool TimelineModel::isFirstUnread(int row) const
@@ -191,195 +208,6 @@ void TimelineModel::neighboursChanged(int first, int last)
     last = std::min(last, rowCount() - 1);
     if (first <= last)
         emit dataChanged(index(first), index(last), kNeighbourRoles);
-}
-
-void TimelineModel::setHasOlder(bool hasOlder)
-{
-    if (m_hasOlder == hasOlder)
-        return;
-    m_hasOlder = hasOlder;
-    emit hasOlderChanged();
-    // The oldest row's day separator and group depend on whether anything is above it.
-    neighboursChanged(rowCount() - 1, rowCount() - 1);
-}
-
-void TimelineModel::setLoading(bool older, bool loading)
-{
-    bool &flag = older ? m_loadingOlder : m_loadingNewer;
-    if (flag == loading)
-        return;
-    flag = loading;
-    emit loadingChanged();
-}
-
-bool TimelineModel::canFetchMore(const QModelIndex &parent) const
-{
-    return !parent.isValid() && m_hasOlder && !m_loadingOlder;
-}
-
-void TimelineModel::fetchMore(const QModelIndex &parent)
-{
-    if (!canFetchMore(parent))
-        return;
-    setLoading(true, true);
-    emit olderPageRequested(oldestSeq());
-}
-
-void TimelineModel::fetchNewer()
-{
-    if (!m_hasNewer || m_loadingNewer)
-        return;
-    setLoading(false, true);
-    emit newerPageRequested(newestSeq());
-}
-
-void TimelineModel::jumpToNewest()
-{
-    if (!m_hasNewer)
-        return;
-    setLoading(false, true);
-    emit newestPageRequested();
-}
-
-void TimelineModel::olderPageFailed()
-{
-    setLoading(true, false);
-}
-
-void TimelineModel::newerPageFailed()
-{
-    setLoading(false, false);
-}
-
-void TimelineModel::setWindowLimit(int rows)
-{
-    m_windowLimit = std::max(rows, 2 * kPageSize);
-}
-
-void TimelineModel::appendOlder(const QList<protocol::Event> &newestFirst, bool hasMore)
-{
-    // Still "loading" while the rows go in, so that a view asking for more in the middle of
-    // the insertion does not ask for the same page again.
-    QList<TimelineItem> items;
-    QList<protocol::Event> overlapping;
-    const qint64 oldest = m_delivered.isEmpty() ? std::numeric_limits<qint64>::max() : oldestSeq();
-    for (const auto &message : newestFirst) {
-        if (message.kind != protocol::EventKind::Message || message.room != m_roomId)
-            continue;
-        if (message.seq < oldest && (items.isEmpty() || message.seq < items.last().seq))
-            items.append(TimelineItem::fromMessage(message));
-        else
-            overlapping.append(message);
-    }
-    // A page that reaches into what the window has (a live message arrived while the newest
-    // page was on its way) is merged one message at a time.
-    for (const auto &message : std::as_const(overlapping))
-        addMessage(message);
-
-    if (!items.isEmpty()) {
-        const int first = rowCount();
-        beginInsertRows({}, first, first + int(items.size()) - 1);
-        m_delivered.append(items);
-        endInsertRows();
-        neighboursChanged(first - 1, first - 1);
-    }
-    setHasOlder(hasMore);
-    if (rowCount() > m_windowLimit)
-        trimNewest();
-    setLoading(true, false);
-}
-
-void TimelineModel::prependNewer(const QList<protocol::Event> &oldestFirst, bool reachedNewest)
-{
-    QList<TimelineItem> items; // newest first
-    const qint64 newest = newestSeq();
-    for (const auto &message : oldestFirst) {
-        if (message.kind != protocol::EventKind::Message || message.room != m_roomId)
-            continue;
-        if (message.seq > newest && (items.isEmpty() || message.seq > items.first().seq))
-            items.prepend(TimelineItem::fromMessage(message));
-    }
-    if (!items.isEmpty()) {
-        const int first = pendingRows();
-        beginInsertRows({}, first, first + int(items.size()) - 1);
-        m_delivered = items + m_delivered;
-        endInsertRows();
-        neighboursChanged(first + int(items.size()), first + int(items.size()));
-    }
-    if (reachedNewest && m_hasNewer) {
-        // The user's messages on their way sit below the newest delivered one again.
-        if (!m_pending.isEmpty()) {
-            beginInsertRows({}, 0, int(m_pending.size()) - 1);
-            m_hasNewer = false;
-            endInsertRows();
-            neighboursChanged(int(m_pending.size()), int(m_pending.size()));
-        }
-        m_hasNewer = false;
-        emit hasNewerChanged();
-        if (m_unseenNewer != 0) {
-            m_unseenNewer = 0;
-            emit unseenNewerChanged();
-        }
-    }
-    if (rowCount() > m_windowLimit)
-        trimOldest();
-    setLoading(false, false);
-}
-
-void TimelineModel::resetToNewest(const QList<protocol::Event> &newestFirst, bool hasMore)
-{
-    beginResetModel();
-    m_delivered.clear();
-    for (const auto &message : newestFirst) {
-        if (message.kind == protocol::EventKind::Message && message.room == m_roomId
-            && (m_delivered.isEmpty() || message.seq < m_delivered.last().seq))
-            m_delivered.append(TimelineItem::fromMessage(message));
-    }
-    m_hasNewer = false;
-    m_hasOlder = hasMore;
-    m_loadingOlder = true; // no requests from views until the reset is through
-    endResetModel();
-    emit hasNewerChanged();
-    emit hasOlderChanged();
-    setLoading(false, false);
-    m_loadingOlder = false;
-    emit loadingChanged();
-    if (m_unseenNewer != 0) {
-        m_unseenNewer = 0;
-        emit unseenNewerChanged();
-    }
-}
-
-void TimelineModel::trimNewest()
-{
-    // Drop whole pages from the newest end until the window fits again.
-    const int excess = rowCount() - m_windowLimit;
-    const int pending = pendingRows();
-    int drop = std::max(excess, kPageSize);
-    drop = std::min(drop, int(m_delivered.size()) - kPageSize);
-    if (drop <= 0)
-        return;
-    beginRemoveRows({}, 0, pending + drop - 1);
-    m_hasNewer = true;
-    m_delivered.remove(0, drop);
-    endRemoveRows();
-    neighboursChanged(0, 0);
-    emit hasNewerChanged();
-}
-
-void TimelineModel::trimOldest()
-{
-    const int excess = rowCount() - m_windowLimit;
-    int drop = std::max(excess, kPageSize);
-    drop = std::min(drop, int(m_delivered.size()) - kPageSize);
-    if (drop <= 0)
-        return;
-    const int last = rowCount() - 1;
-    beginRemoveRows({}, last - drop + 1, last);
-    m_delivered.remove(m_delivered.size() - drop, drop);
-    endRemoveRows();
-    setHasOlder(true);
-    neighboursChanged(rowCount() - 1, rowCount() - 1);
 }
 
 void TimelineModel::removeRows(int first, int last)
@@ -454,7 +282,7 @@ void TimelineModel::applyEdit(qint64 targetSeq, const QString &text, qint64 edit
     item.setText(text);
     item.editedAt = editedAt;
     const QModelIndex changed = index(pendingRows() + int(found));
-    emit dataChanged(changed, changed, { TextRole, LinkedTextRole, EditedRole });
+    emit dataChanged(changed, changed, kTextRoles);
 }
 
 void TimelineModel::applyDelete(qint64 targetSeq)
@@ -466,7 +294,7 @@ void TimelineModel::applyDelete(qint64 targetSeq)
     item.deleted = true;
     item.setText({});
     const QModelIndex changed = index(pendingRows() + int(found));
-    emit dataChanged(changed, changed, { TextRole, LinkedTextRole, EditedRole, DeletedRole });
+    emit dataChanged(changed, changed, kDeletionRoles);
 }
 
 void TimelineModel::addPending(const QString &clientId, const QString &text, qint64 createdAt,
@@ -502,8 +330,7 @@ void TimelineModel::setPendingFailed(const QString &clientId, bool failed, const
             = failed ? TimelineItem::Delivery::Failed : TimelineItem::Delivery::Pending;
         m_pending[i].failure = failure;
         if (!m_hasNewer)
-            emit dataChanged(index(int(i)), index(int(i)),
-                             { PendingRole, FailedRole, FailureRole });
+            emit dataChanged(index(int(i)), index(int(i)), kDeliveryRoles);
         return;
     }
 }
@@ -549,13 +376,20 @@ void TimelineModel::setReadMarker(qint64 lastReadSeq)
         emit dataChanged(index(0), index(rowCount() - 1), kNeighbourRoles);
 }
 
-QVariantMap TimelineModel::lastEditableOwnMessage() const
+MessageActions TimelineModel::actionsAt(int row) const
+{
+    if (row < 0 || row >= rowCount())
+        return {};
+    return MessageActions::of(itemAt(row), m_self.id);
+}
+
+MessageActions TimelineModel::lastEditableOwnMessage() const
 {
     if (m_hasNewer)
         return {};
     for (const auto &item : m_delivered) {
-        if (item.sender.id == m_self.id && !item.deleted)
-            return { { u"seq"_s, item.seq }, { u"text"_s, item.text } };
+        if (messageRules::canEdit(item, m_self.id))
+            return MessageActions::of(item, m_self.id);
     }
     return {};
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "models/MessageActions.h"
 #include "models/TimelineItem.h"
 #include "protocol/Entities.h"
 
@@ -57,6 +58,11 @@ public:
         FailedRole,
         FailureRole,
         FirstUnreadRole,
+        // What the user may do with the message (see messageRules).
+        CanEditRole,
+        CanDeleteRole,
+        CanRetryRole,
+        CanCopyRole,
     };
     Q_ENUM(Role)
 
@@ -106,8 +112,11 @@ public:
     Q_INVOKABLE void fetchNewer();
     Q_INVOKABLE void jumpToNewest();
     Q_INVOKABLE int rowOfSeq(qint64 seq) const;
-    // {seq, text} of the newest message of the user that can still be edited, or empty.
-    Q_INVOKABLE QVariantMap lastEditableOwnMessage() const;
+    // The message of that row for its context menu.
+    Q_INVOKABLE confab::client::MessageActions actionsAt(int row) const;
+    // The newest message of the user that can still be edited; none (canEdit false) while the
+    // newest rows are let go, since it may be among them.
+    Q_INVOKABLE confab::client::MessageActions lastEditableOwnMessage() const;
 
     bool isLoadingOlder() const { return m_loadingOlder; }
     bool isLoadingNewer() const { return m_loadingNewer; }
@@ -150,7 +159,6 @@ private:
     void trimOldest();
     void setHasOlder(bool hasOlder);
     void setLoading(bool older, bool loading);
-    bool isOwn(const TimelineItem &item) const;
     bool startsGroup(int row) const;
     bool showsDay(int row) const;
     bool isFirstUnread(int row) const;

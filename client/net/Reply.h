@@ -1,6 +1,7 @@
 #pragma once
 
 #include "protocol/ErrorCode.h"
+#include "protocol/MessageFields.h"
 #include "protocol/ProtocolError.h"
 
 #include <QJsonObject>
@@ -25,6 +26,29 @@ struct Reply
     }
 
     static Reply lost() { return {}; }
+};
+
+// A reply with its result read as the operation's typed reply (protocol/Messages.h). A result
+// of another shape counts as an error (bad_request), so a handler sees either the whole value
+// or a refusal.
+template<typename Result> struct TypedReply : Reply
+{
+    Result value; // when ok()
+
+    static TypedReply from(const Reply &reply)
+    {
+        TypedReply typed { reply, {} };
+        if (!reply.ok())
+            return typed;
+        auto decoded = protocol::fromJson<Result>(reply.result);
+        if (decoded) {
+            typed.value = std::move(decoded).value();
+        } else {
+            typed.status = Status::Error;
+            typed.error = decoded.error();
+        }
+        return typed;
+    }
 };
 
 } // namespace confab::client

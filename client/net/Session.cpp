@@ -5,11 +5,9 @@
 #include "net/ServerAddress.h"
 #include "protocol/Frames.h"
 #include "protocol/Limits.h"
-#include "protocol/Operations.h"
+#include "protocol/Messages.h"
 
-#include <QJsonDocument>
 #include <QRandomGenerator>
-#include <QSslConfiguration>
 
 #include <cmath>
 
@@ -17,8 +15,6 @@ namespace confab::client {
 
 using namespace Qt::StringLiterals;
 using protocol::ErrorCode;
-namespace op = protocol::op;
-namespace push = protocol::push;
 
 namespace {
 
@@ -26,20 +22,6 @@ namespace {
 // rolling update): long enough not to find it still closing, short enough not to be noticed.
 constexpr std::chrono::milliseconds kGoingAwayDelay { 300 };
 constexpr std::chrono::milliseconds kLogoutGrace { 3'000 };
-
-std::optional<ErrorCode> errorCodeOf(const QString &name)
-{
-    return protocol::errorCodeFromName(name);
-}
-
-QString describeSslErrors(const QList<QSslError> &errors)
-{
-    QStringList texts;
-    for (const auto &error : errors)
-        texts.append(error.errorString());
-    texts.removeDuplicates();
-    return texts.join(u' ');
-}
 
 } // namespace
 
@@ -202,134 +184,26 @@ void Session::checkAlive()
     m_socket.ping();
 }
 
-void Session::onSslErrors(const QList<QSslError> &errors)
-{
-    // QSslSocket reports the errors even when each one is among those it was told to ignore;
-    // then the handshake goes on and there is nothing to decide.
-    const auto pinned = m_pins ? m_pins->find(m_url.host(), quint16(m_url.port()))
-                               : std::optional<CertificatePins::Pin>();
-    if (pinned) {
-        const auto expected = pinned->expectedErrors();
-        if (std::all_of(errors.cbegin(), errors.cend(),
-                        [&](const QSslError &error) { return expected.contains(error); }))
-            return;
-    }
-    QSslCertificate presented = m_socket.sslConfiguration().peerCertificate();
-    if (presented.isNull()) {
-        for (const auto &error : errors) {
-            if (!error.certificate().isNull()) {
-                presented = error.certificate();
-                break;
-            }
-        }
-    }
-    const QString host = m_url.host();
-    const auto port = quint16(m_url.port());
-    const QString fingerprint = CertificatePins::fingerprint(presented);
-
-    CertificateQuestion question;
-    question.host = host;
-    question.port = port;
-    question.certificate = presented;
-    question.fingerprint = fingerprint;
-    question.problem = describeSslErrors(errors);
-    for (const auto &error : errors) {
-        if (!question.errors.contains(error.error()))
-            question.errors.append(error.error());
-    }
-
-    const auto verdict
-        = m_pins ? m_pins->judge(host, port, presented, errors) : CertificatePins::Verdict::Refused;
-    switch (verdict) {
-    case CertificatePins::Verdict::NeedsApproval:
-        if (!m_trustedFingerprint.isEmpty() && m_trustedHost == host.toLower()
-            && m_trustedPort == port
-            && m_trustedFingerprint.compare(fingerprint, Qt::CaseInsensitive) == 0) {
-            // Approved in advance: pin it, and connect again once this handshake has failed.
-            m_pins->pin(host, port, presented, question.errors);
-            m_trustedFingerprint.clear();
-            QTimer::singleShot(0, this, &Session::openSocket);
-            m_closingOnPurpose = true;
-            return;
-        }
-        question.approvable = true;
-        setConnectionError(tr("The server's certificate needs your approval."));
-        raiseQuestion(question);
-        return;
-    case CertificatePins::Verdict::Changed:
-        question.changed = true;
-        question.pinnedFingerprint = m_pins->find(host, port)->fingerprint();
-        setConnectionError(tr("The server's certificate has changed since you accepted it. "
-                              "Confab refuses to connect."));
-        raiseQuestion(question);
-        return;
-    case CertificatePins::Verdict::Refused:
-        setConnectionError(
-            tr("The server's certificate cannot be trusted: %1").arg(question.problem));
-        raiseQuestion(question);
-        return;
-    }
-}
-
-void Session::raiseQuestion(CertificateQuestion question)
-{
-    m_question = std::move(question);
-    setState(State::CertificateProblem);
-    emit certificateQuestionChanged();
-}
-
-void Session::approveCertificate()
-{
-    if (!m_question || m_question->changed || !m_pins)
-        return;
-    m_pins->pin(m_question->host, m_question->port, m_question->certificate, m_question->errors);
-    setConnectionError({});
-    openSocket();
-}
-
-void Session::rejectCertificate()
-{
-    if (!m_question)
-        return;
-    m_question.reset();
-    emit certificateQuestionChanged();
-    setState(State::Disconnected);
-    if (m_intent == Intent::Login || m_intent == Intent::Register) {
-        m_intent = Intent::None;
-        m_pendingPassword.clear();
-        emit signInFailed(tr("The server's certificate was not accepted."));
-    }
-}
-
-void Session::trustFingerprint(const QString &host, quint16 port, const QString &fingerprint)
-{
-    m_trustedHost = host.toLower();
-    m_trustedPort = port;
-    m_trustedFingerprint = fingerprint;
-}
-
 void Session::onTextMessage(const QString &text)
 {
-    const QJsonObject frame = QJsonDocument::fromJson(text.toUtf8()).object();
-    if (frame.contains("push"_L1)) {
-        const QString name = frame.value("push"_L1).toString();
-        const QJsonObject data = frame.value("data"_L1).toObject();
-        if (name == push::Hello)
-            onHello(data);
+    const auto frame = protocol::decodeServerFrame(text.toUtf8());
+    if (const auto *push = std::get_if<protocol::ServerPush>(&frame)) {
+        if (push->name == protocol::HelloPush::kPush)
+            onHello(push->data);
         else
-            onPush(name, data);
-        return;
+            onPush(push->name, push->data);
+    } else if (const auto *reply = std::get_if<protocol::ServerReply>(&frame)) {
+        onReply(*reply);
     }
-    if (frame.contains("ok"_L1))
-        onReply(frame);
 }
 
 void Session::onHello(const QJsonObject &data)
 {
     m_helloSeen = true;
-    m_serverVersion = data.value("server"_L1).toString();
-    const QJsonObject limits = data.value("limits"_L1).toObject();
-    m_maxTextBytes = limits.value("max_text_bytes"_L1).toInteger(protocol::kMaxTextBytes);
+    // A server that announces no limits is held to the protocol's defaults.
+    const auto hello = protocol::fromJson<protocol::HelloPush>(data);
+    m_serverVersion = hello ? hello->server : QString();
+    m_maxTextBytes = hello ? hello->limits.maxTextBytes : protocol::kMaxTextBytes;
     setConnectionError({});
     setState(State::Connected);
     if (m_intent != Intent::None)
@@ -344,16 +218,16 @@ void Session::sendSignIn()
     case Intent::None:
         return;
     case Intent::Login:
-        operation = op::Login;
-        args = { { "username"_L1, m_pendingName }, { "password"_L1, m_pendingPassword } };
+        operation = protocol::LoginRequest::kOp;
+        args = protocol::toJson(protocol::LoginRequest { m_pendingName, m_pendingPassword });
         break;
     case Intent::Register:
-        operation = op::Register;
-        args = { { "username"_L1, m_pendingName }, { "password"_L1, m_pendingPassword } };
+        operation = protocol::RegisterRequest::kOp;
+        args = protocol::toJson(protocol::RegisterRequest { m_pendingName, m_pendingPassword });
         break;
     case Intent::Resume:
-        operation = op::Resume;
-        args = { { "token"_L1, m_token } };
+        operation = protocol::ResumeRequest::kOp;
+        args = protocol::toJson(protocol::ResumeRequest { m_token });
         break;
     }
     setState(State::SigningIn);
@@ -368,8 +242,9 @@ void Session::sendSignIn()
     transmit(id, pending);
 }
 
-void Session::onSignInReply(const Reply &reply)
+void Session::onSignInReply(const Reply &untyped)
 {
+    const auto reply = TypedReply<protocol::SignInReply>::from(untyped);
     const Intent intent = m_intent;
     if (reply.connectionLost())
         return; // onDisconnected() decides what follows
@@ -394,13 +269,12 @@ void Session::onSignInReply(const Reply &reply)
         return;
     }
 
-    const auto user = protocol::User::fromJson(reply.result.value("user"_L1).toObject());
-    if (user && *user != m_user) {
-        m_user = *user;
+    if (reply.value.user != m_user) {
+        m_user = reply.value.user;
         emit userChanged();
     }
     if (intent != Intent::Resume)
-        m_token = reply.result.value("token"_L1).toString();
+        m_token = reply.value.token.value_or(QString());
     m_intent = Intent::Resume;
     m_pendingPassword.clear();
     m_backoff.reset();
@@ -427,7 +301,8 @@ void Session::signOut()
             if (generation == m_generation)
                 disconnectFromServer();
         };
-        request(op::Logout, {}, this, [close](const Reply &) { close(); });
+        request(protocol::LogoutRequest {}, this,
+                [close](const TypedReply<protocol::EmptyReply> &) { close(); });
         QTimer::singleShot(kLogoutGrace, this, close);
         setState(State::Disconnected);
     }
@@ -534,28 +409,23 @@ void Session::transmit(qint64 id, const Pending &pending)
         QJsonValue(id), QLatin1StringView(operation.constData(), operation.size()), pending.args));
 }
 
-void Session::onReply(const QJsonObject &frame)
+void Session::onReply(const protocol::ServerReply &frame)
 {
-    const auto found = m_pending.find(frame.value("id"_L1).toInteger(-1));
+    const auto found = m_pending.find(frame.id.toInteger(-1));
     if (found == m_pending.end())
         return;
     Pending pending = found.value();
     m_pending.erase(found);
 
     Reply reply;
-    if (frame.value("ok"_L1).toBool()) {
+    if (frame.ok) {
         reply.status = Reply::Status::Ok;
-        reply.result = frame.value("result"_L1).toObject();
+        reply.result = frame.result;
         complete(std::move(pending), reply);
         return;
     }
-    const QJsonObject error = frame.value("error"_L1).toObject();
     reply.status = Reply::Status::Error;
-    reply.error.code
-        = errorCodeOf(error.value("code"_L1).toString()).value_or(ErrorCode::InternalError);
-    reply.error.message = error.value("message"_L1).toString();
-    if (error.contains("retry_after_ms"_L1))
-        reply.error.retryAfterMs = error.value("retry_after_ms"_L1).toInteger();
+    reply.error = frame.error;
 
     const bool retryable
         = reply.error.code == ErrorCode::RateLimited || reply.error.code == ErrorCode::ServerBusy;
@@ -594,26 +464,29 @@ void Session::failAllPending()
 
 void Session::onPush(const QString &name, const QJsonObject &data)
 {
-    const auto userOf = [&](QLatin1StringView key) {
-        return protocol::User::fromJson(data.value(key).toObject()).value_or(protocol::User {});
-    };
-    const qint64 roomId = data.value("room"_L1).toInteger();
+    // A push that does not have its shape is dropped, as one of an unknown name is.
+    using namespace protocol;
     if (name == push::Event) {
-        if (const auto event = protocol::Event::fromJson(data))
+        if (const auto event = Event::fromJson(data))
             emit eventReceived(*event);
-    } else if (name == push::Typing) {
-        emit typingReceived(roomId, userOf("user"_L1), data.value("active"_L1).toBool());
-    } else if (name == push::Presence) {
-        emit presenceReceived(userOf("user"_L1), data.value("status"_L1).toString());
-    } else if (name == push::MemberJoined) {
-        emit memberJoined(roomId, userOf("user"_L1));
-    } else if (name == push::MemberLeft) {
-        emit memberLeft(roomId, userOf("user"_L1));
-    } else if (name == push::Read) {
-        emit readMarkerReceived(roomId, userOf("user"_L1), data.value("seq"_L1).toInteger());
-    } else if (name == push::Invited) {
-        if (const auto room = protocol::Room::fromJson(data.value("room"_L1).toObject()))
-            emit invited(*room, userOf("by"_L1));
+    } else if (name == TypingPush::kPush) {
+        if (const auto typing = fromJson<TypingPush>(data))
+            emit typingReceived(typing->room, typing->user, typing->active);
+    } else if (name == PresencePush::kPush) {
+        if (const auto presence = fromJson<PresencePush>(data))
+            emit presenceReceived(presence->user, presenceName(presence->status));
+    } else if (name == MemberJoinedPush::kPush) {
+        if (const auto joined = fromJson<MemberJoinedPush>(data))
+            emit memberJoined(joined->room, joined->user);
+    } else if (name == MemberLeftPush::kPush) {
+        if (const auto left = fromJson<MemberLeftPush>(data))
+            emit memberLeft(left->room, left->user);
+    } else if (name == ReadPush::kPush) {
+        if (const auto marker = fromJson<ReadPush>(data))
+            emit readMarkerReceived(marker->room, marker->user, marker->seq);
+    } else if (name == InvitedPush::kPush) {
+        if (const auto invitation = fromJson<InvitedPush>(data))
+            emit invited(invitation->room, invitation->by);
     }
 }
 

@@ -3,6 +3,7 @@
 #include "net/Backoff.h"
 #include "net/Reply.h"
 #include "protocol/Entities.h"
+#include "protocol/Frames.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -104,6 +105,21 @@ public:
     void request(QLatin1StringView op, const QJsonObject &args, QObject *context,
                  ReplyHandler handler);
     void post(QLatin1StringView op, const QJsonObject &args);
+    // The same with an operation's typed request (protocol/Messages.h); the handler gets its
+    // typed reply.
+    template<protocol::WireMessage Request>
+    void request(const Request &request, QObject *context,
+                 std::function<void(const TypedReply<typename Request::Reply> &)> handler)
+    {
+        this->request(Request::kOp, protocol::toJson(request), context,
+                      [handler = std::move(handler)](const Reply &reply) {
+                          handler(TypedReply<typename Request::Reply>::from(reply));
+                      });
+    }
+    template<protocol::WireMessage Request> void post(const Request &request)
+    {
+        post(Request::kOp, protocol::toJson(request));
+    }
 
     Q_INVOKABLE void reconnectNow();
 
@@ -163,7 +179,7 @@ private:
     void onSslErrors(const QList<QSslError> &errors);
     void onTextMessage(const QString &text);
     void onHello(const QJsonObject &data);
-    void onReply(const QJsonObject &frame);
+    void onReply(const protocol::ServerReply &frame);
     void onPush(const QString &name, const QJsonObject &data);
     void sendSignIn();
     void onSignInReply(const Reply &reply);

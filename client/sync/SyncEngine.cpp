@@ -3,17 +3,14 @@
 #include "cache/Cache.h"
 #include "models/RoomListModel.h"
 #include "net/Session.h"
-#include "protocol/Operations.h"
+#include "protocol/Messages.h"
 
-#include <QJsonArray>
 #include <QTimer>
 
 namespace confab::client {
 
-using namespace Qt::StringLiterals;
 using protocol::ErrorCode;
 using protocol::EventKind;
-namespace op = protocol::op;
 
 namespace {
 
@@ -87,21 +84,20 @@ void SyncEngine::requestRooms()
 {
     setSyncing(true);
     const quint64 generation = m_generation;
-    m_session->request(op::MyRooms, {}, this, [this, generation](const Reply &reply) {
-        if (generation != m_generation)
-            return;
-        if (!reply.ok()) {
-            setSyncing(false);
-            return; // offline again; the next ready() starts over
-        }
-        QList<RoomSummary> rooms;
-        const auto entries = reply.result.value("rooms"_L1).toArray();
-        for (const auto &entry : entries) {
-            if (auto summary = RoomSummary::fromJson(entry.toObject()))
-                rooms.append(*summary);
-        }
-        onRooms(rooms);
-    });
+    m_session->request(protocol::MyRoomsRequest {}, this,
+                       [this, generation](const TypedReply<protocol::MyRoomsReply> &reply) {
+                           if (generation != m_generation)
+                               return;
+                           if (!reply.ok()) {
+                               setSyncing(false);
+                               return; // offline again; the next ready() starts over
+                           }
+                           QList<RoomSummary> rooms;
+                           rooms.reserve(reply.value.rooms.size());
+                           for (const auto &entry : reply.value.rooms)
+                               rooms.append(RoomSummary::from(entry));
+                           onRooms(rooms);
+                       });
 }
 
 void SyncEngine::onRooms(const QList<RoomSummary> &rooms)
@@ -151,53 +147,48 @@ void SyncEngine::syncRooms(const QList<qint64> &roomIds)
         return;
     }
     setSyncing(true);
-    QJsonObject since;
+    protocol::SyncRequest sync { {}, kSyncLimit };
     for (const qint64 roomId : roomIds)
-        since.insert(QString::number(roomId), position(roomId));
+        sync.since.append({ roomId, position(roomId) });
     const quint64 generation = m_generation;
-    m_session->request(op::Sync, { { "since"_L1, since }, { "limit"_L1, kSyncLimit } }, this,
-                       [this, generation](const Reply &reply) {
-                           if (generation != m_generation)
-                               return;
-                           if (reply.isError(ErrorCode::NotMember)
-                               && m_membershipRetries < kMaxMembershipRetries) {
-                               // Left a room meanwhile (perhaps on another device): the room list
-                               // first.
-                               ++m_membershipRetries;
-                               requestRooms();
-                               return;
-                           }
-                           if (!reply.ok()) {
-                               setSyncing(false);
-                               return;
-                           }
-                           QList<qint64> again;
-                           const auto backfills = reply.result.value("rooms"_L1).toArray();
-                           for (const auto &entry : backfills) {
-                               const QJsonObject backfill = entry.toObject();
-                               const qint64 roomId = backfill.value("room"_L1).toInteger();
-                               if (!m_positions.contains(roomId))
-                                   continue;
-                               const auto events = backfill.value("events"_L1).toArray();
-                               for (const auto &value : events) {
-                                   if (const auto event
-                                       = protocol::Event::fromJson(value.toObject()))
-                                       apply(*event, false);
-                               }
-                               if (backfill.value("has_more"_L1).toBool()) {
-                                   if (++m_rounds[roomId] >= kMaxCatchUpRounds)
-                                       resetRoom(roomId, backfill.value("last_seq"_L1).toInteger());
-                                   else
-                                       again.append(roomId);
-                               } else {
-                                   // Every event up to last_seq has come; later ones come as
-                                   // pushes.
-                                   m_rounds.remove(roomId);
-                                   setApplied(roomId, backfill.value("last_seq"_L1).toInteger());
-                               }
-                           }
-                           syncRooms(again);
-                       });
+    m_session->request(
+        sync, this, [this, generation](const TypedReply<protocol::SyncReply> &reply) {
+            if (generation != m_generation)
+                return;
+            if (reply.isError(ErrorCode::NotMember)
+                && m_membershipRetries < kMaxMembershipRetries) {
+                // Left a room meanwhile (perhaps on another device): the room list
+                // first.
+                ++m_membershipRetries;
+                requestRooms();
+                return;
+            }
+            if (!reply.ok()) {
+                setSyncing(false);
+                return;
+            }
+            QList<qint64> again;
+            for (const auto &backfill : reply.value.rooms) {
+                const qint64 roomId = backfill.room;
+                if (!m_positions.contains(roomId))
+                    continue;
+                for (const auto &event : backfill.events)
+                    apply(event, false);
+                if (backfill.hasMore) {
+                    // A room the reply had no room left for made no round.
+                    if (!backfill.events.isEmpty() && ++m_rounds[roomId] >= kMaxCatchUpRounds)
+                        resetRoom(roomId, backfill.lastSeq);
+                    else
+                        again.append(roomId);
+                } else {
+                    // Every event up to last_seq has come; later ones come as
+                    // pushes.
+                    m_rounds.remove(roomId);
+                    setApplied(roomId, backfill.lastSeq);
+                }
+            }
+            syncRooms(again);
+        });
 }
 
 void SyncEngine::onLiveEvent(const protocol::Event &event)
@@ -341,26 +332,21 @@ void SyncEngine::prefetchNext()
         return prefetchNext();
     m_prefetching = true;
     const quint64 generation = m_generation;
-    m_session->request(
-        op::History, { { "room"_L1, roomId }, { "limit"_L1, kPrefetchLimit } }, this,
-        [this, roomId, generation](const Reply &reply) {
-            if (generation != m_generation)
-                return;
-            m_prefetching = false;
-            if (reply.ok() && m_positions.contains(roomId) && m_cache->messageCount(roomId) == 0) {
-                QList<protocol::Event> messages;
-                const auto page = reply.result.value("messages"_L1).toArray();
-                for (const auto &value : page) {
-                    if (const auto event = protocol::Event::fromJson(value.toObject()))
-                        messages.append(*event);
-                }
-                m_cache->saveMessages(messages);
-                m_cache->setHistoryComplete(roomId, !reply.result.value("has_more"_L1).toBool());
-                if (!messages.isEmpty())
-                    m_rooms->noteMessage(messages.first(), false);
-            }
-            prefetchNext();
-        });
+    m_session->request(protocol::HistoryRequest { roomId, std::nullopt, kPrefetchLimit }, this,
+                       [this, roomId, generation](const TypedReply<protocol::HistoryReply> &reply) {
+                           if (generation != m_generation)
+                               return;
+                           m_prefetching = false;
+                           if (reply.ok() && m_positions.contains(roomId)
+                               && m_cache->messageCount(roomId) == 0) {
+                               const auto &messages = reply.value.messages;
+                               m_cache->saveMessages(messages);
+                               m_cache->setHistoryComplete(roomId, !reply.value.hasMore);
+                               if (!messages.isEmpty())
+                                   m_rooms->noteMessage(messages.first(), false);
+                           }
+                           prefetchNext();
+                       });
 }
 
 } // namespace confab::client

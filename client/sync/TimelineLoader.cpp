@@ -4,32 +4,18 @@
 #include "cache/Outbox.h"
 #include "models/TimelineModel.h"
 #include "net/Session.h"
-#include "protocol/Operations.h"
+#include "protocol/TimelineMessages.h"
 #include "sync/SyncEngine.h"
 
-#include <QJsonArray>
 #include <QTimer>
 
 namespace confab::client {
 
-using namespace Qt::StringLiterals;
 using protocol::EventKind;
-namespace op = protocol::op;
 
 namespace {
 
 constexpr int kPage = TimelineModel::kPageSize;
-
-QList<protocol::Event> eventsOf(const QJsonArray &array)
-{
-    QList<protocol::Event> events;
-    events.reserve(array.size());
-    for (const auto &value : array) {
-        if (const auto event = protocol::Event::fromJson(value.toObject()))
-            events.append(*event);
-    }
-    return events;
-}
 
 } // namespace
 
@@ -102,20 +88,23 @@ void TimelineLoader::onReady()
     }
 }
 
+void TimelineLoader::later(void (TimelineLoader::*load)(qint64), qint64 position)
+{
+    const quint64 generation = m_generation;
+    QTimer::singleShot(0, this, [this, load, position, generation] {
+        if (generation == m_generation)
+            (this->*load)(position);
+    });
+}
+
 void TimelineLoader::loadOlder(qint64 beforeSeq)
 {
     // The newest page comes at once, so that an opened room shows its messages in the first
-    // frame. Later pages come from the event loop like server replies do: a view asks for them
-    // in the middle of laying itself out, and should not get rows inserted under its feet.
-    if (beforeSeq != 0) {
-        const quint64 generation = m_generation;
-        QTimer::singleShot(0, this, [this, beforeSeq, generation] {
-            if (generation == m_generation)
-                loadOlderNow(beforeSeq);
-        });
-        return;
-    }
-    loadOlderNow(beforeSeq);
+    // frame; no view has laid out a row yet.
+    if (beforeSeq == 0)
+        loadOlderNow(beforeSeq);
+    else
+        later(&TimelineLoader::loadOlderNow, beforeSeq);
 }
 
 void TimelineLoader::loadOlderNow(qint64 beforeSeq)
@@ -137,39 +126,37 @@ void TimelineLoader::loadOlderNow(qint64 beforeSeq)
 
 void TimelineLoader::fetchHistory(qint64 beforeSeq)
 {
-    QJsonObject args { { "room"_L1, m_roomId }, { "limit"_L1, kPage } };
-    if (beforeSeq > 0)
-        args.insert("before"_L1, beforeSeq);
+    const protocol::HistoryRequest request {
+        m_roomId, beforeSeq > 0 ? std::optional(beforeSeq) : std::nullopt, kPage
+    };
     const quint64 generation = m_generation;
-    m_session->request(op::History, args, this, [this, beforeSeq, generation](const Reply &reply) {
-        if (generation != m_generation)
-            return;
-        if (!reply.ok()) {
-            m_olderFailed = reply.connectionLost();
-            m_model->olderPageFailed();
-            return;
-        }
-        const auto messages = eventsOf(reply.result.value("messages"_L1).toArray());
-        const bool hasMore = reply.result.value("has_more"_L1).toBool();
-        // Into the cache only when the page continues its run of messages downwards.
-        const int cachedCount = m_cache->messageCount(m_roomId);
-        const bool continuesCache
-            = cachedCount == 0 ? beforeSeq == 0 : beforeSeq == m_cache->oldestSeq(m_roomId);
-        if (continuesCache && cachedCount < Cache::kMessagesPerRoom) {
-            m_cache->saveMessages(messages);
-            m_cache->setHistoryComplete(m_roomId, !hasMore);
-        }
-        m_model->appendOlder(messages, hasMore);
-    });
+    m_session->request(
+        request, this,
+        [this, beforeSeq, generation](const TypedReply<protocol::HistoryReply> &reply) {
+            if (generation != m_generation)
+                return;
+            if (!reply.ok()) {
+                m_olderFailed = reply.connectionLost();
+                m_model->olderPageFailed();
+                return;
+            }
+            const auto &messages = reply.value.messages;
+            const bool hasMore = reply.value.hasMore;
+            // Into the cache only when the page continues its run of messages downwards.
+            const int cachedCount = m_cache->messageCount(m_roomId);
+            const bool continuesCache
+                = cachedCount == 0 ? beforeSeq == 0 : beforeSeq == m_cache->oldestSeq(m_roomId);
+            if (continuesCache && cachedCount < Cache::kMessagesPerRoom) {
+                m_cache->saveMessages(messages);
+                m_cache->setHistoryComplete(m_roomId, !hasMore);
+            }
+            m_model->appendOlder(messages, hasMore);
+        });
 }
 
 void TimelineLoader::loadNewer(qint64 afterSeq)
 {
-    const quint64 generation = m_generation;
-    QTimer::singleShot(0, this, [this, afterSeq, generation] {
-        if (generation == m_generation)
-            loadNewerNow(afterSeq);
-    });
+    later(&TimelineLoader::loadNewerNow, afterSeq);
 }
 
 void TimelineLoader::loadNewerNow(qint64 afterSeq)
@@ -187,10 +174,10 @@ void TimelineLoader::fetchForward(qint64 afterSeq)
 {
     // The cache does not reach back this far; sync from afterSeq is the way forward through
     // the server's history.
-    const QJsonObject since { { QString::number(m_roomId), afterSeq } };
+    const protocol::SyncRequest request { { { m_roomId, afterSeq } }, kPage * 2 };
     const quint64 generation = m_generation;
-    m_session->request(op::Sync, { { "since"_L1, since }, { "limit"_L1, kPage * 2 } }, this,
-                       [this, generation](const Reply &reply) {
+    m_session->request(request, this,
+                       [this, generation](const TypedReply<protocol::SyncReply> &reply) {
                            if (generation != m_generation)
                                return;
                            if (!reply.ok()) {
@@ -198,11 +185,11 @@ void TimelineLoader::fetchForward(qint64 afterSeq)
                                m_model->newerPageFailed();
                                return;
                            }
-                           const auto rooms = reply.result.value("rooms"_L1).toArray();
-                           const QJsonObject backfill
-                               = rooms.isEmpty() ? QJsonObject() : rooms.first().toObject();
+                           const auto &rooms = reply.value.rooms;
+                           const protocol::SyncedRoom backfill
+                               = rooms.isEmpty() ? protocol::SyncedRoom {} : rooms.first();
                            QList<protocol::Event> messages;
-                           const auto events = eventsOf(backfill.value("events"_L1).toArray());
+                           const auto &events = backfill.events;
                            for (const auto &event : events) {
                                if (event.kind == EventKind::Message)
                                    messages.append(event);
@@ -211,7 +198,7 @@ void TimelineLoader::fetchForward(qint64 afterSeq)
                                else
                                    m_model->applyDelete(event.targetSeq);
                            }
-                           const bool hasMore = backfill.value("has_more"_L1).toBool();
+                           const bool hasMore = backfill.hasMore;
                            if (messages.isEmpty() && hasMore && !events.isEmpty()) {
                                // A page of nothing but edits and deletions: read on past it.
                                fetchForward(events.last().seq);

@@ -28,6 +28,11 @@ public:
     TimelineModel *model() const { return m_model; }
 
 private:
+    // Pages from the cache come from the event loop, like the server's replies do: a view asks
+    // for them in the middle of laying itself out and should not get rows inserted under its
+    // feet. The timeline's paging waits here and nowhere else; the view asks again as its
+    // geometry changes, not on a timer of its own.
+    void later(void (TimelineLoader::*load)(qint64), qint64 position);
     void loadOlder(qint64 beforeSeq);
     void loadOlderNow(qint64 beforeSeq);
     void loadNewer(qint64 afterSeq);

@@ -1,7 +1,7 @@
 #include "TypingNotifier.h"
 
 #include "net/Session.h"
-#include "protocol/Operations.h"
+#include "protocol/RoomMessages.h"
 
 namespace confab::client {
 
@@ -46,7 +46,7 @@ void TypingNotifier::send(bool active)
     m_active = active;
     m_sinceLast.start();
     if (m_session && m_session->isOnline())
-        m_session->post(protocol::op::Typing, { { "room"_L1, m_roomId }, { "active"_L1, active } });
+        m_session->post(protocol::TypingRequest { m_roomId, active });
     emit notified(active);
 }
 

@@ -17,7 +17,7 @@ CONFAB_PACKAGES=(
     # the client's icons (SVG) and a font for Xvfb and the offscreen platform
     libqt6svg6 fonts-dejavu-core
     # services and tools the tests run for real
-    postgresql-15 haproxy xvfb nodejs npm
+    postgresql-15 haproxy xvfb nodejs npm openssl
 )
 
 # Packages that count as installed when their command is already on PATH. NodeSource's

@@ -7,10 +7,11 @@
 #include "cluster/ClusterFanout.h"
 #include "health/Readiness.h"
 #include "hub/Hub.h"
-#include "net/ConnectionLimiter.h"
+#include "gateway/ConnectionLimiter.h"
+#include "gateway/Gateway.h"
+#include "gateway/Routes.h"
 #include "net/EpollEventDispatcher.h"
 #include "net/Listener.h"
-#include "net/SocketWorker.h"
 #include "net/TlsContext.h"
 #include "net/TlsIdentity.h"
 #include "pusher/PusherService.h"
@@ -63,6 +64,23 @@ QString generatedNodeId()
     }
     return u"%1-%2"_s.arg(host.left(64).isEmpty() ? u"confabd"_s : host.left(64))
         .arg(QRandomGenerator::system()->generate(), 8, 16, QChar(u'0'));
+}
+
+// What each socket thread's gateway is told of the limits.
+Gateway::Settings gatewaySettings(const ServerConfig &config)
+{
+    Gateway::Settings settings;
+    settings.http.deadlineMs = config.handshakeTimeoutMs;
+    settings.http.maxBodyBytes = config.pusherMaxRequestBytes;
+    settings.connection.maxBacklogBytes = config.maxUnsentBytes;
+    settings.connection.requestsPerSecond = config.requestsPerSecond;
+    settings.connection.requestBurst = config.requestBurst;
+    settings.maxFrameBytes = config.maxFrameBytes;
+    // Each protocol's keep-alive is looked at often enough for the shorter of the two: the
+    // native ping interval and a quarter of Pusher's activity timeout.
+    settings.keepAliveCheckMs = std::min(
+        config.pingIntervalMs, std::clamp(config.pusherActivityTimeoutS * 1000 / 4, 250, 15'000));
+    return settings;
 }
 
 } // namespace
@@ -145,6 +163,9 @@ bool Server::start(QString *error)
     m_services = std::make_unique<Services>(Services { *m_store, *m_hub, *m_kdf, *m_loginThrottle,
                                                        m_config, *m_readiness, *m_eventJson });
 
+    m_router = std::make_unique<HttpRouter>(confabRoutes(*m_services, m_pusher.get()));
+    const Gateway::Settings settings = gatewaySettings(m_config);
+    QList<Listener::Acceptor> acceptors;
     const int threads = m_config.socketThreads > 0 ? m_config.socketThreads
                                                    : std::clamp(QThread::idealThreadCount(), 1, 4);
     for (int i = 0; i < threads; ++i) {
@@ -155,15 +176,20 @@ bool Server::start(QString *error)
             if (dispatcher->isValid())
                 thread->setEventDispatcher(dispatcher.release());
         }
-        auto *worker = new SocketWorker(*m_services, tls, *m_limiter, m_pusher.get());
-        worker->moveToThread(thread);
-        connect(thread, &QThread::finished, worker, &QObject::deleteLater);
+        auto *gateway = new Gateway(*m_router, settings, tls, *m_limiter);
+        gateway->moveToThread(thread);
+        connect(thread, &QThread::finished, gateway, &QObject::deleteLater);
         thread->start();
         m_socketThreads.append(thread);
-        m_workers.append(worker);
+        m_gateways.append(gateway);
+        acceptors.append([gateway](qintptr descriptor) {
+            QMetaObject::invokeMethod(
+                gateway, [gateway, descriptor] { gateway->adopt(descriptor); },
+                Qt::QueuedConnection);
+        });
     }
 
-    m_listener = new Listener(m_workers, m_config.listenBacklog, this);
+    m_listener = new Listener(acceptors, m_config.listenBacklog, this);
     if (!m_listener->listen(m_config.listenAddress, m_config.listenPort)) {
         *error = u"Cannot listen on %1:%2: %3"_s.arg(m_config.listenAddress.toString())
                      .arg(m_config.listenPort)
@@ -225,25 +251,25 @@ void Server::closeConnections()
     qCInfo(lcServer) << "shutting down: closing connections";
     if (m_listener)
         m_listener->close();
-    m_workersDraining = int(m_workers.size());
-    if (m_workersDraining == 0) {
+    m_gatewaysDraining = int(m_gateways.size());
+    if (m_gatewaysDraining == 0) {
         finishStop();
         return;
     }
-    for (auto *worker : std::as_const(m_workers)) {
+    for (auto *gateway : std::as_const(m_gateways)) {
         connect(
-            worker, &SocketWorker::drained, this,
+            gateway, &Gateway::drained, this,
             [this] {
-                if (--m_workersDraining == 0)
+                if (--m_gatewaysDraining == 0)
                     finishStop();
             },
             Qt::QueuedConnection);
-        QMetaObject::invokeMethod(worker, &SocketWorker::shutdown, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(gateway, &Gateway::shutdown, Qt::QueuedConnection);
     }
     QTimer::singleShot(kDrainDeadlineMs, this, [this] {
-        if (m_workersDraining > 0) {
+        if (m_gatewaysDraining > 0) {
             qCWarning(lcServer) << "connections did not close in time; stopping anyway";
-            m_workersDraining = 0;
+            m_gatewaysDraining = 0;
             finishStop();
         }
     });
@@ -273,7 +299,7 @@ void Server::joinSocketThreads()
     }
     qDeleteAll(m_socketThreads);
     m_socketThreads.clear();
-    m_workers.clear();
+    m_gateways.clear();
 }
 
 } // namespace confab::server

@@ -21,7 +21,8 @@ class Listener;
 class LoginThrottle;
 class PusherService;
 class Readiness;
-class SocketWorker;
+class Gateway;
+class HttpRouter;
 class Store;
 struct Services;
 
@@ -66,9 +67,10 @@ private:
     std::unique_ptr<ConnectionLimiter> m_limiter;
     std::unique_ptr<Services> m_services;
     QList<QThread *> m_socketThreads;
-    QList<SocketWorker *> m_workers;
+    std::unique_ptr<HttpRouter> m_router;
+    QList<Gateway *> m_gateways;
     Listener *m_listener = nullptr;
-    int m_workersDraining = 0;
+    int m_gatewaysDraining = 0;
     bool m_stopping = false;
 };
 

@@ -39,6 +39,9 @@ struct ServerConfig
     int handshakeTimeoutMs = 10'000;
     int pingIntervalMs = 30'000;
     int listenBacklog = 4096;
+    // Bytes written to a connection that its peer has not taken yet; past this the peer is a
+    // slow consumer and is closed. Replies are cut to pages of at most half of it.
+    qint64 maxUnsentBytes = 16 * 1024 * 1024;
 
     // [security]
     int scryptLog2N = 17;

@@ -257,6 +257,8 @@ const std::vector<Setting> &allSettings()
         wholeNumber(kLimits, "handshake_timeout_ms"_L1, &C::handshakeTimeoutMs, 100, 300'000),
         wholeNumber(kLimits, "ping_interval_ms"_L1, &C::pingIntervalMs, 100, 3'600'000),
         wholeNumber(kLimits, "listen_backlog"_L1, &C::listenBacklog, 1, 65'535),
+        wholeNumber(kLimits, "max_unsent_bytes"_L1, &C::maxUnsentBytes, 64 * 1024,
+                    qint64(1024) * 1024 * 1024),
 
         // Below 2^14 scrypt stops being a meaningful cost; above 2^20 one hash needs 1 GiB.
         wholeNumber(kSecurity, "scrypt_log2_n"_L1, &C::scryptLog2N, 14, 20),

@@ -1,5 +1,6 @@
 #include "Hub.h"
 
+#include "protocol/AccountMessages.h"
 #include "protocol/Frames.h"
 #include "protocol/Operations.h"
 
@@ -7,36 +8,11 @@ namespace confab::server {
 
 using namespace Qt::StringLiterals;
 
-QLatin1StringView presenceName(PresenceStatus status)
-{
-    switch (status) {
-    case PresenceStatus::Online:
-        return "online"_L1;
-    case PresenceStatus::Away:
-        return "away"_L1;
-    case PresenceStatus::Offline:
-        return "offline"_L1;
-    }
-    Q_UNREACHABLE();
-    return "offline"_L1;
-}
-
-std::optional<PresenceStatus> presenceFromName(QStringView name)
-{
-    for (auto status : { PresenceStatus::Online, PresenceStatus::Away, PresenceStatus::Offline }) {
-        if (name == presenceName(status))
-            return status;
-    }
-    return std::nullopt;
-}
-
 namespace {
 
 QByteArray presencePush(const protocol::User &user, PresenceStatus status)
 {
-    return protocol::encodePush(
-        protocol::push::Presence,
-        { { "user"_L1, user.toJson() }, { "status"_L1, presenceName(status) } });
+    return protocol::encodePush(protocol::PresencePush { user, status });
 }
 
 } // namespace

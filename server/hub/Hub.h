@@ -12,9 +12,9 @@
 
 namespace confab::server {
 
-enum class PresenceStatus { Offline, Online, Away };
-QLatin1StringView presenceName(PresenceStatus status);
-std::optional<PresenceStatus> presenceFromName(QStringView name);
+using protocol::presenceFromName;
+using protocol::presenceName;
+using protocol::PresenceStatus;
 
 // A user's presence on one node and the rooms it shares with others, as nodes tell each other.
 struct UserPresence

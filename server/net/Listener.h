@@ -3,25 +3,28 @@
 #include <QList>
 #include <QTcpServer>
 
+#include <functional>
+
 namespace confab::server {
 
-class SocketWorker;
-
-// Accepts TCP connections and deals them out to the socket threads round-robin. Accepting
-// here rather than in QWebSocketServer lets the listen backlog be set: its fixed 50 overflows
-// when thousands of clients reconnect at once.
+// Accepts TCP connections and deals them out round-robin to the acceptors (one per socket
+// thread; each passes the descriptor on to its own thread). Accepting here rather than in
+// QWebSocketServer lets the listen backlog be set: its fixed 50 overflows when thousands of
+// clients reconnect at once.
 class Listener : public QTcpServer
 {
     Q_OBJECT
 
 public:
-    Listener(QList<SocketWorker *> workers, int backlog, QObject *parent = nullptr);
+    using Acceptor = std::function<void(qintptr socketDescriptor)>;
+
+    Listener(QList<Acceptor> acceptors, int backlog, QObject *parent = nullptr);
 
 protected:
     void incomingConnection(qintptr socketDescriptor) override;
 
 private:
-    QList<SocketWorker *> m_workers;
+    QList<Acceptor> m_acceptors;
     qsizetype m_next = 0;
 };
 

@@ -33,7 +33,7 @@ std::pair<QHostAddress, quint16> addressOf(const sockaddr_storage &address)
 // itself and emits two activated() signals, one of them deprecated and never connected; the
 // stream then went on with a readyRead() signal of its own. With thousands of connections each
 // of those steps touches memory that has left the cache since the connection's last record
-// (docs/benchmarks.md, "Readiness without signals"). This notifier tells its stream directly.
+// (docs/performance-log.md, "Readiness without signals"). This notifier tells its stream directly.
 class TcpStream::ReadNotifier final : public QSocketNotifier
 {
 public:

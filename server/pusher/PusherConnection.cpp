@@ -4,12 +4,12 @@
 #include "ChannelRegistry.h"
 #include "PusherFrames.h"
 #include "Signatures.h"
-#include "websocket/WebSocketConnection.h"
+#include "connection/Connection.h"
+#include "websocket/WebSocketFrame.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
-#include <QTimer>
 #include <QUrlQuery>
 
 namespace confab::server {
@@ -51,46 +51,29 @@ QString idText(const QJsonValue &value)
 
 } // namespace
 
-PusherConnection::PusherConnection(WebSocketConnection *socket, quint64 id, PushSink *sink,
-                                   ChannelRegistry &registry, QObject *parent)
-    : QObject(parent)
-    , m_socket(socket)
-    , m_id(id)
+PusherConnection::PusherConnection(Connection &connection, PushSink *sink,
+                                   ChannelRegistry &registry)
+    : ProtocolHandler(connection)
     , m_sink(sink)
     , m_registry(registry)
-    , m_peerAddress(socket->peerAddress())
     , m_clientEvents(1, 1)
-{
-    m_socket->setParent(this);
-    m_clock.start();
-    connect(m_socket, &WebSocketConnection::textMessageReceived, this,
-            &PusherConnection::onTextMessage);
-    connect(m_socket, &WebSocketConnection::binaryMessageReceived, this, [this] {
-        sendFrame(PusherFrames::error(QJsonValue(), u"Binary frames are not supported."_s));
-    });
-    connect(m_socket, &WebSocketConnection::pongReceived, this, [this] {
-        m_lastActivityMs = m_clock.elapsed();
-        m_pingSentMs = -1;
-    });
-    connect(m_socket, &WebSocketConnection::disconnected, this, &PusherConnection::onDisconnected);
-    // Queued, so that whoever made this connection hears of a refusal through finished().
-    QMetaObject::invokeMethod(this, &PusherConnection::open, Qt::QueuedConnection);
-}
+{ }
 
 PusherConnection::~PusherConnection()
 {
     leaveRegistry();
 }
 
-void PusherConnection::open()
+void PusherConnection::opened()
 {
-    const QString key = QUrl::fromPercentEncoding(m_socket->path().mid(qsizetype(strlen("/app/"))));
+    const QString key
+        = QUrl::fromPercentEncoding(connection().path().mid(qsizetype(strlen("/app/"))));
     m_app = m_registry.appByKey(key);
     if (!m_app) {
         closeWith(PusherFrames::UnknownApp, u"App key %1 does not exist"_s.arg(key.left(64)));
         return;
     }
-    const QUrlQuery query(QString::fromUtf8(m_socket->query()));
+    const QUrlQuery query(QString::fromUtf8(connection().query()));
     if (!query.hasQueryItem(u"protocol"_s)) {
         closeWith(PusherFrames::NoProtocolVersion, u"No protocol version supplied"_s);
         return;
@@ -102,7 +85,7 @@ void PusherConnection::open()
                   u"Unsupported protocol version; this server speaks 5 to 7"_s);
         return;
     }
-    const auto socketId = m_registry.attach(*m_app, { m_sink, m_id }, this);
+    const auto socketId = m_registry.attach(*m_app, { m_sink, connection().id() }, this);
     if (!socketId) {
         closeWith(PusherFrames::OverConnectionQuota, u"Application is over connection quota"_s);
         return;
@@ -110,40 +93,17 @@ void PusherConnection::open()
     m_socketId = *socketId;
     const int perSecond = m_app->limits.clientEventsPerSecond;
     m_clientEvents = TokenBucket(perSecond, perSecond);
-    m_lastActivityMs = m_clock.elapsed();
-    const qint64 activityMs = qint64(m_app->activityTimeoutS) * 1000;
-    m_activityTimer = new QTimer(this);
-    m_activityTimer->setInterval(int(std::clamp<qint64>(activityMs / 4, 250, 15'000)));
-    connect(m_activityTimer, &QTimer::timeout, this, &PusherConnection::checkActivity);
-    m_activityTimer->start();
     sendFrame(PusherFrames::connectionEstablished(m_socketId, m_app->activityTimeoutS));
 }
 
 void PusherConnection::sendFrame(const QByteArray &frame)
 {
-    if (!m_finished && !m_closing)
-        m_socket->sendText(frame);
-}
-
-void PusherConnection::sendPush(const PushFrame &frame)
-{
-    if (!m_finished && !m_closing)
-        m_socket->sendFrame(frame.bytes());
+    connection().sendText(frame);
 }
 
 void PusherConnection::closeWith(int code, const QString &reason)
 {
-    if (m_finished || m_closing)
-        return;
-    m_closing = true;
-    if (m_activityTimer)
-        m_activityTimer->stop();
-    m_socket->close(quint16(code), reason);
-}
-
-void PusherConnection::abort()
-{
-    m_socket->abort();
+    connection().closeWith(quint16(code), reason);
 }
 
 void PusherConnection::terminate()
@@ -151,27 +111,50 @@ void PusherConnection::terminate()
     closeWith(PusherFrames::Unauthorized, u"Connection terminated by the app"_s);
 }
 
-void PusherConnection::checkActivity()
+void PusherConnection::binaryReceived()
 {
-    const qint64 now = m_clock.elapsed();
-    const qint64 activityMs = qint64(m_app->activityTimeoutS) * 1000;
-    if (m_pingSentMs >= 0) {
-        if (now - m_pingSentMs >= std::min(kPongTimeoutMs, activityMs))
-            closeWith(PusherFrames::PongNotReceived, u"Pong reply not received"_s);
-        return;
-    }
-    if (now - m_lastActivityMs >= activityMs) {
-        m_pingSentMs = now;
-        sendFrame(PusherFrames::ping());
-    }
+    sendFrame(PusherFrames::error(QJsonValue(), u"Binary frames are not supported."_s));
 }
 
-void PusherConnection::onTextMessage(const QByteArray &text)
+void PusherConnection::closed()
 {
-    if (m_closing || !m_app || m_socketId.isEmpty())
+    leaveRegistry();
+}
+
+KeepAlive PusherConnection::keepAlive() const
+{
+    // Before the app is known (a refused connection), the default app's timing will do.
+    const qint64 activityMs = qint64(m_app ? m_app->activityTimeoutS : 120) * 1000;
+    return { activityMs, std::min(kPongTimeoutMs, activityMs) };
+}
+
+QByteArray PusherConnection::pingFrame() const
+{
+    return websocket::serverFrame(websocket::Text, PusherFrames::ping());
+}
+
+std::optional<CloseFrame> PusherConnection::closeFrame(CloseReason reason) const
+{
+    // Pusher clients reconnect at once on 42xx, back off on 41xx and give up on 40xx.
+    switch (reason) {
+    case CloseReason::GoingAway:
+        return CloseFrame { PusherFrames::ReconnectNow, u"Server shutting down; reconnect"_s };
+    case CloseReason::TooManyConnections:
+        return CloseFrame { PusherFrames::OverCapacity,
+                            u"Over capacity: too many connections from this address"_s };
+    case CloseReason::SlowConsumer:
+        return CloseFrame { PusherFrames::OverCapacity,
+                            u"Over capacity: the client reads too slowly"_s };
+    case CloseReason::Unresponsive:
+        return CloseFrame { PusherFrames::PongNotReceived, u"Pong reply not received"_s };
+    }
+    return std::nullopt;
+}
+
+void PusherConnection::textReceived(const QByteArray &text)
+{
+    if (!connection().isOpen() || !m_app || m_socketId.isEmpty())
         return;
-    m_lastActivityMs = m_clock.elapsed();
-    m_pingSentMs = -1;
     const QJsonDocument document = QJsonDocument::fromJson(text);
     const QJsonObject message = document.object();
     const QString event = message.value("event"_L1).toString();
@@ -324,7 +307,7 @@ void PusherConnection::signIn(const QJsonObject &data)
 void PusherConnection::clientEvent(const QString &event, const QString &channel,
                                    const QJsonValue &data)
 {
-    if (m_clientEvents.take(m_clock.elapsed())) {
+    if (m_clientEvents.take(connection().elapsedMs())) {
         sendFrame(PusherFrames::error(
             PusherFrames::ClientEventRateLimited,
             u"Client event rejected due to rate limit: at most %1 a second per connection"_s.arg(
@@ -363,17 +346,6 @@ void PusherConnection::leaveRegistry()
         m_registry.detach(m_app->id, m_socketId);
         m_socketId.clear();
     }
-}
-
-void PusherConnection::onDisconnected()
-{
-    if (m_finished)
-        return;
-    m_finished = true;
-    if (m_activityTimer)
-        m_activityTimer->stop();
-    leaveRegistry();
-    emit finished(m_id);
 }
 
 } // namespace confab::server

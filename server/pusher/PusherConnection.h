@@ -1,56 +1,41 @@
 #pragma once
 
-#include "hub/PushFrame.h"
-#include "session/TokenBucket.h"
+#include "connection/ProtocolHandler.h"
+#include "connection/TokenBucket.h"
 
-#include <QElapsedTimer>
-#include <QHostAddress>
 #include <QJsonObject>
-#include <QObject>
-
-class QTimer;
 
 namespace confab::server {
 
 class ChannelRegistry;
 class PushSink;
-class WebSocketConnection;
 struct PusherApp;
 
-// One Pusher client's WebSocket (/app/{key}): checks the app and protocol version, then
-// subscribes, signs in and relays client events through the channel registry. Lives on one
-// socket thread for its whole life, like a ClientSession.
-class PusherConnection : public QObject
+// The Pusher Channels protocol on one connection (/app/{key}): checks the app and protocol
+// version, then subscribes, signs in and relays client events through the channel registry.
+class PusherConnection final : public ProtocolHandler
 {
     Q_OBJECT
 
 public:
-    // Takes over socket.
-    PusherConnection(WebSocketConnection *socket, quint64 id, PushSink *sink,
-                     ChannelRegistry &registry, QObject *parent = nullptr);
+    PusherConnection(Connection &connection, PushSink *sink, ChannelRegistry &registry);
     ~PusherConnection() override;
 
-    quint64 id() const { return m_id; }
-    QHostAddress peerAddress() const { return m_peerAddress; }
-
-    void sendFrame(const QByteArray &frame);
-    void sendPush(const PushFrame &frame);
-    // Closes with a Pusher close code; a peer that does not answer is cut off.
-    void closeWith(int code, const QString &reason);
-    void abort();
+    void opened() override;
+    void textReceived(const QByteArray &text) override;
+    void binaryReceived() override;
+    void closed() override;
+    KeepAlive keepAlive() const override;
+    QByteArray pingFrame() const override;
+    std::optional<CloseFrame> closeFrame(CloseReason reason) const override;
 
 public slots:
     // The app's server ended this user's connections (terminate_connections).
     void terminate();
 
-signals:
-    void finished(quint64 id);
-
 private:
-    void open();
-    void onTextMessage(const QByteArray &text);
-    void onDisconnected();
-    void checkActivity();
+    void sendFrame(const QByteArray &frame);
+    void closeWith(int code, const QString &reason);
     void subscribe(const QJsonObject &data);
     void unsubscribe(const QJsonObject &data);
     void signIn(const QJsonObject &data);
@@ -59,22 +44,13 @@ private:
                             int status);
     void leaveRegistry();
 
-    WebSocketConnection *m_socket;
-    quint64 m_id;
     PushSink *m_sink;
     ChannelRegistry &m_registry;
     const PusherApp *m_app = nullptr;
-    QHostAddress m_peerAddress;
     QString m_socketId;
     QString m_userId;
     QJsonValue m_userInfo;
     TokenBucket m_clientEvents;
-    QElapsedTimer m_clock;
-    qint64 m_lastActivityMs = 0;
-    qint64 m_pingSentMs = -1;
-    QTimer *m_activityTimer = nullptr;
-    bool m_closing = false;
-    bool m_finished = false;
 };
 
 } // namespace confab::server

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "HttpExchange.h"
+#include "http/HttpExchange.h"
 
 #include <QJsonObject>
 

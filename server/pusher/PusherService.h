@@ -1,7 +1,7 @@
 #pragma once
 
 #include "ChannelRegistry.h"
-#include "HttpExchange.h"
+#include "http/HttpExchange.h"
 #include "PusherHttpApi.h"
 #include "RoomBroadcaster.h"
 #include "RoomChannelAuth.h"

@@ -1,16 +1,14 @@
 #include "ClientSession.h"
+#include "OperationReply.h"
 #include "Operations.h"
 #include "auth/KdfPool.h"
 #include "auth/LoginThrottle.h"
 #include "auth/SessionToken.h"
 #include "config/ServerConfig.h"
 #include "hub/Hub.h"
-#include "protocol/ArgumentReader.h"
-#include "protocol/Frames.h"
+#include "protocol/AccountMessages.h"
 #include "protocol/Limits.h"
-#include "protocol/Operations.h"
 #include "protocol/Validation.h"
-#include "store/Store.h"
 
 #include <QDateTime>
 
@@ -21,6 +19,7 @@ using protocol::ErrorCode;
 using protocol::makeError;
 using protocol::Outcome;
 using protocol::Request;
+using namespace operation;
 
 namespace {
 
@@ -58,11 +57,10 @@ void completeSignIn(ClientSession &session, const QJsonValue &requestId,
         return;
     }
     session.signIn(outcome->signedIn.user, tokenHash, outcome->roomIds);
-    QJsonObject result { { "user"_L1, outcome->signedIn.user.toJson() },
-                         { "expires_at"_L1, outcome->signedIn.expiresAt } };
-    if (!token.isEmpty())
-        result.insert("token"_L1, token);
-    session.reply(requestId, result);
+    reply(session, requestId,
+          protocol::SignInReply { outcome->signedIn.user,
+                                  token.isEmpty() ? std::nullopt : std::optional(token),
+                                  outcome->signedIn.expiresAt });
 }
 
 // Issues a new token for `user` and signs the connection in with it.
@@ -72,8 +70,8 @@ void issueSession(ClientSession &session, const QJsonValue &requestId, const pro
     const QString tokenHash = SessionToken::hashOf(token);
     const qint64 expiresAt
         = now() + qint64(session.services().config.tokenTtlDays) * 24 * 3600 * 1000;
-    session.services().store.call<Outcome<SignIn>>(
-        session.replyTarget(),
+    callStore(
+        session,
         [user, tokenHash, expiresAt](StoreContext &store) -> Outcome<SignIn> {
             auto signedIn = store.accounts.createSession(user, tokenHash, now(), expiresAt);
             if (!signedIn)
@@ -94,11 +92,11 @@ void registerUser(ClientSession &session, const Request &request)
 {
     if (refuseSecondSignIn(session, request))
         return;
-    protocol::ArgumentReader args(request.body);
-    const QString username = args.requiredString("username"_L1);
-    const QString password = args.requiredString("password"_L1);
-    if (args.failed())
-        return session.replyError(request.id, *args.error());
+    const auto args = readArguments<protocol::RegisterRequest>(session, request);
+    if (!args)
+        return;
+    const QString username = args->username;
+    const QString password = args->password;
     if (auto invalid = protocol::validation::username(username))
         return session.replyError(request.id, *invalid);
     if (auto invalid = protocol::validation::password(password))
@@ -109,8 +107,8 @@ void registerUser(ClientSession &session, const Request &request)
     session.setSignInPending(true);
     const bool queued
         = kdf.hashPassword(password, &session, [&session, requestId, username](QString hash) {
-              session.services().store.call<Outcome<protocol::User>>(
-                  session.replyTarget(),
+              callStore(
+                  session,
                   [username, hash](StoreContext &store) {
                       return store.accounts.createUser(username, hash, now());
                   },
@@ -132,11 +130,11 @@ void login(ClientSession &session, const Request &request)
 {
     if (refuseSecondSignIn(session, request))
         return;
-    protocol::ArgumentReader args(request.body);
-    const QString username = args.requiredString("username"_L1);
-    const QString password = args.requiredString("password"_L1);
-    if (args.failed())
-        return session.replyError(request.id, *args.error());
+    const auto args = readArguments<protocol::LoginRequest>(session, request);
+    if (!args)
+        return;
+    const QString username = args->username;
+    const QString password = args->password;
 
     const QString accountKey
         = protocol::validation::usernameKey(username.left(protocol::kUsernameMaxChars + 1));
@@ -151,8 +149,8 @@ void login(ClientSession &session, const Request &request)
 
     const QJsonValue requestId = request.id;
     session.setSignInPending(true);
-    session.services().store.call<std::optional<Credentials>>(
-        session.replyTarget(),
+    callStore(
+        session,
         [accountKey](StoreContext &store) { return store.accounts.credentials(accountKey); },
         [&session, requestId, password, accountKey,
          address](std::optional<Credentials> credentials) {
@@ -185,16 +183,15 @@ void resume(ClientSession &session, const Request &request)
 {
     if (refuseSecondSignIn(session, request))
         return;
-    protocol::ArgumentReader args(request.body);
-    const QString token = args.requiredString("token"_L1);
-    if (args.failed())
-        return session.replyError(request.id, *args.error());
+    const auto args = readArguments<protocol::ResumeRequest>(session, request);
+    if (!args)
+        return;
 
-    const QString tokenHash = SessionToken::hashOf(token);
+    const QString tokenHash = SessionToken::hashOf(args->token);
     const QJsonValue requestId = request.id;
     session.setSignInPending(true);
-    session.services().store.call<Outcome<SignIn>>(
-        session.replyTarget(),
+    callStore(
+        session,
         [tokenHash](StoreContext &store) { return store.accounts.resumeSession(tokenHash, now()); },
         [&session, requestId, tokenHash](Outcome<SignIn> outcome) {
             completeSignIn(session, requestId, outcome, tokenHash, QString());
@@ -204,41 +201,24 @@ void resume(ClientSession &session, const Request &request)
 void logout(ClientSession &session, const Request &request)
 {
     const QString tokenHash = session.tokenHash();
-    const QJsonValue requestId = request.id;
     session.signOut();
-    session.services().store.call<Outcome<bool>>(
-        session.replyTarget(),
+    askStore(
+        session, request.id,
         [tokenHash](StoreContext &store) { return store.accounts.revokeSession(tokenHash, now()); },
-        [&session, requestId](Outcome<bool> revoked) {
-            if (!revoked)
-                return session.replyError(requestId, revoked.error());
-            session.reply(requestId, {});
-        });
+        [](bool) { return protocol::EmptyReply {}; });
 }
 
 void presence(ClientSession &session, const Request &request)
 {
-    protocol::ArgumentReader args(request.body);
-    const QString status = args.requiredString("status"_L1);
-    if (args.failed())
-        return session.replyError(request.id, *args.error());
-    PresenceStatus presence;
-    if (status == "online"_L1)
-        presence = PresenceStatus::Online;
-    else if (status == "away"_L1)
-        presence = PresenceStatus::Away;
-    else
-        return session.replyError(
-            request.id,
-            makeError(ErrorCode::BadRequest, u"\"status\" must be \"online\" or \"away\"."_s));
+    const auto args = readArguments<protocol::PresenceRequest>(session, request);
+    if (!args)
+        return;
     auto &hub = session.services().hub;
     const auto &user = *session.user();
-    hub.setPresence(user.id, presence);
+    hub.setPresence(user.id, args->status);
     hub.publishToUsers(hub.peersOf(user.id),
-                       protocol::encodePush(protocol::push::Presence,
-                                            { { "user"_L1, user.toJson() },
-                                              { "status"_L1, presenceName(presence) } }));
-    session.reply(request.id, {});
+                       protocol::encodePush(protocol::PresencePush { user, args->status }));
+    reply(session, request.id, protocol::EmptyReply {});
 }
 
 } // namespace confab::server::accountOps

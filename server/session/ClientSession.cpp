@@ -2,68 +2,61 @@
 
 #include "Operations.h"
 #include "config/ServerConfig.h"
+#include "connection/Connection.h"
 #include "hub/Hub.h"
-#include "hub/PushSink.h"
+#include "protocol/AccountMessages.h"
 #include "protocol/Frames.h"
 #include "protocol/Limits.h"
 #include "protocol/Operations.h"
-#include "websocket/WebSocketConnection.h"
-
-#include <QLoggingCategory>
+#include "websocket/WebSocketFrame.h"
 
 namespace confab::server {
-
-Q_LOGGING_CATEGORY(lcSession, "confab.session")
 
 using namespace Qt::StringLiterals;
 using protocol::ErrorCode;
 using protocol::makeError;
 
-ClientSession::ClientSession(WebSocketConnection *socket, quint64 id, PushSink *sink,
-                             Services services, QObject *parent)
-    : QObject(parent)
-    , m_socket(socket)
-    , m_id(id)
+namespace {
+
+// An application's code (RFC 6455 leaves 4000-4999 to them): 1013 would fit, but Qt's
+// WebSocket client, like others, refuses close codes outside the ones it knows.
+constexpr quint16 kSlowConsumerClose = 4008;
+
+} // namespace
+
+ClientSession::ClientSession(Connection &connection, PushSink *sink, Services services)
+    : ProtocolHandler(connection)
     , m_sink(sink)
     , m_services(services)
-    , m_peerAddress(socket->peerAddress())
-    , m_budget(services.config.requestsPerSecond, services.config.requestBurst)
-{
-    m_socket->setParent(this);
-    m_clock.start();
-    m_lastPongMs = m_clock.elapsed();
-
-    connect(m_socket, &WebSocketConnection::textMessageReceived, this,
-            &ClientSession::onTextMessage);
-    connect(m_socket, &WebSocketConnection::binaryMessageReceived, this,
-            &ClientSession::onBinaryMessage);
-    connect(m_socket, &WebSocketConnection::disconnected, this, &ClientSession::onDisconnected);
-    connect(m_socket, &WebSocketConnection::pongReceived, this,
-            [this] { m_lastPongMs = m_clock.elapsed(); });
-    sendHello();
-}
+{ }
 
 ClientSession::~ClientSession()
 {
     leaveHub();
 }
 
-void ClientSession::sendHello()
+quint64 ClientSession::id() const
 {
-    const auto &config = m_services.config;
-    const QJsonObject limits { { "max_text_bytes"_L1, qint64(config.maxTextBytes) },
-                               { "max_frame_bytes"_L1, qint64(config.maxFrameBytes) },
-                               { "history_limit"_L1, protocol::kHistoryPageMax },
-                               { "sync_limit"_L1, protocol::kSyncPageMax } };
-    sendFrame(protocol::encodePush(protocol::push::Hello,
-                                   { { "server"_L1, u"confabd " CONFAB_VERSION ""_s },
-                                     { "protocol"_L1, protocol::kProtocolVersion },
-                                     { "limits"_L1, limits } }));
+    return connection().id();
 }
 
-void ClientSession::onTextMessage(const QByteArray &frame)
+QHostAddress ClientSession::peerAddress() const
 {
-    if (auto wait = m_budget.take(m_clock.elapsed())) {
+    return connection().peerAddress();
+}
+
+void ClientSession::opened()
+{
+    const auto &config = m_services.config;
+    const protocol::ServerLimits limits { qint64(config.maxTextBytes), qint64(config.maxFrameBytes),
+                                          protocol::kHistoryPageMax, protocol::kSyncPageMax };
+    connection().sendText(protocol::encodePush(protocol::HelloPush {
+        u"confabd " CONFAB_VERSION ""_s, protocol::kProtocolVersion, limits }));
+}
+
+void ClientSession::textReceived(const QByteArray &frame)
+{
+    if (auto wait = connection().takeRequest()) {
         auto error = makeError(ErrorCode::RateLimited,
                                u"Too many requests on this connection; slow down."_s);
         error.retryAfterMs = *wait;
@@ -96,33 +89,54 @@ void ClientSession::onTextMessage(const QByteArray &frame)
     operation->handler(*this, request);
 }
 
-void ClientSession::onBinaryMessage()
+void ClientSession::binaryReceived()
 {
     replyError(
         {},
         makeError(ErrorCode::BadFrame, u"Frames are JSON text; binary frames are not accepted."_s));
 }
 
+void ClientSession::closed()
+{
+    leaveHub();
+    m_user.reset();
+}
+
+KeepAlive ClientSession::keepAlive() const
+{
+    const qint64 interval = m_services.config.pingIntervalMs;
+    return { interval, interval };
+}
+
+QByteArray ClientSession::pingFrame() const
+{
+    return websocket::serverFrame(websocket::Ping, {});
+}
+
+std::optional<CloseFrame> ClientSession::closeFrame(CloseReason reason) const
+{
+    switch (reason) {
+    case CloseReason::GoingAway:
+        return CloseFrame { websocket::GoingAway, u"server shutting down"_s };
+    case CloseReason::TooManyConnections:
+        return CloseFrame { websocket::PolicyViolated, u"too_many_connections"_s };
+    case CloseReason::SlowConsumer:
+        return CloseFrame { kSlowConsumerClose, u"slow_consumer"_s };
+    case CloseReason::Unresponsive:
+        break;
+    }
+    // A peer that answers no ping would not answer a close frame either.
+    return std::nullopt;
+}
+
 void ClientSession::reply(const QJsonValue &requestId, const QJsonObject &result)
 {
-    sendFrame(protocol::encodeReply(requestId, result));
+    connection().sendText(protocol::encodeReply(requestId, result));
 }
 
 void ClientSession::replyError(const QJsonValue &requestId, const protocol::ProtocolError &error)
 {
-    sendFrame(protocol::encodeError(requestId, error));
-}
-
-void ClientSession::sendFrame(QByteArrayView utf8)
-{
-    if (!m_finished)
-        m_socket->sendText(utf8);
-}
-
-void ClientSession::sendPush(const PushFrame &frame)
-{
-    if (!m_finished)
-        m_socket->sendFrame(frame.bytes());
+    connection().sendText(protocol::encodeError(requestId, error));
 }
 
 void ClientSession::signIn(const protocol::User &user, const QString &tokenHash,
@@ -131,12 +145,10 @@ void ClientSession::signIn(const protocol::User &user, const QString &tokenHash,
     m_user = user;
     m_tokenHash = tokenHash;
     auto &hub = m_services.hub;
-    if (hub.attach(user, { m_sink, m_id }, roomIds)) {
+    if (hub.attach(user, { m_sink, id() }, roomIds)) {
         hub.publishToUsers(
             hub.peersOf(user.id),
-            protocol::encodePush(protocol::push::Presence,
-                                 { { "user"_L1, user.toJson() },
-                                   { "status"_L1, presenceName(PresenceStatus::Online) } }));
+            protocol::encodePush(protocol::PresencePush { user, PresenceStatus::Online }));
     }
 }
 
@@ -153,52 +165,12 @@ void ClientSession::leaveHub()
         return;
     auto &hub = m_services.hub;
     const auto peers = hub.peersOf(m_user->id);
-    if (hub.detach(m_user->id, { m_sink, m_id })) {
+    if (hub.detach(m_user->id, { m_sink, id() })) {
         hub.publishToUsers(
             peers,
-            protocol::encodePush(protocol::push::Presence,
-                                 { { "user"_L1, m_user->toJson() },
-                                   { "status"_L1, presenceName(PresenceStatus::Offline) } }));
+            protocol::encodePush(protocol::PresencePush { *m_user, PresenceStatus::Offline }));
     }
-}
-
-void ClientSession::checkAlive(qint64 pingIntervalMs)
-{
-    if (m_finished)
-        return;
-    if (m_clock.elapsed() - m_lastPongMs > 2 * pingIntervalMs) {
-        qCInfo(lcSession) << "dropping connection" << m_id << "after missed pings";
-        m_socket->abort();
-        return;
-    }
-    m_socket->ping();
-}
-
-void ClientSession::closeGoingAway()
-{
-    if (!m_finished)
-        m_socket->close(websocket::GoingAway, u"server shutting down");
-}
-
-void ClientSession::closeForPolicy(const QString &reason)
-{
-    if (!m_finished)
-        m_socket->close(websocket::PolicyViolated, reason);
-}
-
-void ClientSession::abort()
-{
-    m_socket->abort();
-}
-
-void ClientSession::onDisconnected()
-{
-    if (m_finished)
-        return;
-    m_finished = true;
-    leaveHub();
     m_user.reset();
-    emit finished(m_id);
 }
 
 } // namespace confab::server

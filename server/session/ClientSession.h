@@ -1,38 +1,31 @@
 #pragma once
 
 #include "Services.h"
-#include "TokenBucket.h"
+#include "connection/ProtocolHandler.h"
 #include "hub/PushSink.h"
 #include "protocol/Entities.h"
 #include "protocol/ProtocolError.h"
 #include "store/ReplyTarget.h"
 
-#include <QElapsedTimer>
 #include <QHostAddress>
 #include <QJsonObject>
-#include <QObject>
 
 #include <optional>
 
 namespace confab::server {
 
-class WebSocketConnection;
-
-// One client's WebSocket connection: decodes its frames, applies the request budget, hands
-// each request to its operation and writes replies and pushes back. Lives on one socket
-// thread for its whole life.
-class ClientSession : public QObject
+// The native protocol on one connection (/ws): decodes each request, applies the request
+// budget, hands it to its operation and writes replies back; keeps who signed in on it.
+class ClientSession final : public ProtocolHandler
 {
     Q_OBJECT
 
 public:
-    // Takes over socket.
-    ClientSession(WebSocketConnection *socket, quint64 id, PushSink *sink, Services services,
-                  QObject *parent = nullptr);
+    ClientSession(Connection &connection, PushSink *sink, Services services);
     ~ClientSession() override;
 
-    quint64 id() const { return m_id; }
-    QHostAddress peerAddress() const { return m_peerAddress; }
+    quint64 id() const;
+    QHostAddress peerAddress() const;
     Services &services() { return m_services; }
     ReplyTarget replyTarget() { return { m_sink, this }; }
 
@@ -46,37 +39,23 @@ public:
 
     void reply(const QJsonValue &requestId, const QJsonObject &result);
     void replyError(const QJsonValue &requestId, const protocol::ProtocolError &error);
-    void sendFrame(QByteArrayView utf8);
-    void sendPush(const PushFrame &frame);
 
-    // Drops the connection when its peer stopped answering pings; otherwise pings it.
-    void checkAlive(qint64 pingIntervalMs);
-    void closeGoingAway();
-    void closeForPolicy(const QString &reason);
-    void abort();
-
-signals:
-    void finished(quint64 id);
+    void opened() override;
+    void textReceived(const QByteArray &frame) override;
+    void binaryReceived() override;
+    void closed() override;
+    KeepAlive keepAlive() const override;
+    QByteArray pingFrame() const override;
+    std::optional<CloseFrame> closeFrame(CloseReason reason) const override;
 
 private:
-    void onTextMessage(const QByteArray &frame);
-    void onBinaryMessage();
-    void onDisconnected();
-    void sendHello();
     void leaveHub();
 
-    WebSocketConnection *m_socket;
-    quint64 m_id;
     PushSink *m_sink;
     Services m_services;
-    QHostAddress m_peerAddress;
-    TokenBucket m_budget;
-    QElapsedTimer m_clock;
-    qint64 m_lastPongMs = 0;
     std::optional<protocol::User> m_user;
     QString m_tokenHash;
     bool m_signInPending = false;
-    bool m_finished = false;
 };
 
 } // namespace confab::server

@@ -58,6 +58,11 @@ QHostAddress WebSocketConnection::peerAddress() const
     return m_socket->peerAddress();
 }
 
+qint64 WebSocketConnection::bytesToWrite() const
+{
+    return m_socket->bytesToWrite();
+}
+
 void WebSocketConnection::sendText(QByteArrayView utf8)
 {
     sendFrame(serverFrame(Text, utf8));

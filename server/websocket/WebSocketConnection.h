@@ -37,6 +37,8 @@ public:
     QHostAddress peerAddress() const;
     // Whether messages can still be sent: until this side's close frame, or the end.
     bool isOpen() const { return m_state == State::Open; }
+    // Written but not yet taken by the peer's side of the connection.
+    qint64 bytesToWrite() const;
 
     void sendText(QByteArrayView utf8);
     // A frame made by websocket::serverFrame, such as one push framed once for many

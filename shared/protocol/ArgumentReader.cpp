@@ -62,7 +62,8 @@ qint64 ArgumentReader::requiredInt(QLatin1StringView name, qint64 min, qint64 ma
 {
     if (m_error)
         return 0;
-    if (m_body.value(name).isUndefined()) {
+    const auto raw = m_body.value(name);
+    if (raw.isUndefined() || raw.isNull()) {
         fail(u"\"%1\" is required."_s.arg(name));
         return 0;
     }
@@ -122,6 +123,18 @@ QJsonObject ArgumentReader::requiredObject(QLatin1StringView name)
         return {};
     }
     return value.toObject();
+}
+
+QJsonArray ArgumentReader::requiredArray(QLatin1StringView name)
+{
+    if (m_error)
+        return {};
+    const auto value = m_body.value(name);
+    if (!value.isArray()) {
+        fail(u"\"%1\" must be an array."_s.arg(name));
+        return {};
+    }
+    return value.toArray();
 }
 
 } // namespace confab::protocol

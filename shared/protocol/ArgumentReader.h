@@ -2,6 +2,7 @@
 
 #include "protocol/ProtocolError.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
 
@@ -26,13 +27,17 @@ public:
     std::optional<QString> optionalString(QLatin1StringView name);
     bool requiredBool(QLatin1StringView name);
     QJsonObject requiredObject(QLatin1StringView name);
+    QJsonArray requiredArray(QLatin1StringView name);
 
+    // For rules beyond the types above (a choice of names, a map of positions): records a
+    // bad_request with this message unless a problem is already recorded.
+    void fail(QString message);
+
+    const QJsonObject &body() const { return m_body; }
     const std::optional<ProtocolError> &error() const { return m_error; }
     bool failed() const { return m_error.has_value(); }
 
 private:
-    void fail(QString message);
-
     const QJsonObject &m_body;
     std::optional<ProtocolError> m_error;
 };

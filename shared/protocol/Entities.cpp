@@ -41,6 +41,29 @@ std::optional<Visibility> visibilityFromName(QStringView name)
     return std::nullopt;
 }
 
+QLatin1StringView presenceName(PresenceStatus status)
+{
+    switch (status) {
+    case PresenceStatus::Online:
+        return "online"_L1;
+    case PresenceStatus::Away:
+        return "away"_L1;
+    case PresenceStatus::Offline:
+        return "offline"_L1;
+    }
+    Q_UNREACHABLE();
+    return "offline"_L1;
+}
+
+std::optional<PresenceStatus> presenceFromName(QStringView name)
+{
+    for (auto status : { PresenceStatus::Online, PresenceStatus::Away, PresenceStatus::Offline }) {
+        if (name == presenceName(status))
+            return status;
+    }
+    return std::nullopt;
+}
+
 QJsonObject Room::toJson() const
 {
     return { { "id"_L1, id },
@@ -114,6 +137,39 @@ QJsonObject Event::toJson() const
         break;
     }
     return json;
+}
+
+namespace {
+
+// At least the bytes of a string in JSON text: UTF-8, with quotes and backslashes escaped in
+// two bytes and the other control characters in six (\u0001).
+qsizetype jsonStringBytes(QStringView text)
+{
+    qsizetype bytes = 2;
+    for (const QChar c : text) {
+        const char16_t unit = c.unicode();
+        if (unit == u'"' || unit == u'\\')
+            bytes += 2;
+        else if (unit < 0x20)
+            bytes += 6;
+        else if (unit < 0x80)
+            bytes += 1;
+        else if (unit < 0x800)
+            bytes += 2;
+        else // a surrogate pair takes 4 bytes, and a lone surrogate becomes U+FFFD's 3
+            bytes += 3;
+    }
+    return bytes;
+}
+
+} // namespace
+
+qsizetype Event::jsonSizeBound() const
+{
+    // Keys, punctuation and numbers of every kind of event fit in this many bytes.
+    constexpr qsizetype kFixedBytes = 256;
+    return kFixedBytes + jsonStringBytes(sender.name) + jsonStringBytes(clientId)
+        + jsonStringBytes(text);
 }
 
 std::optional<Event> Event::fromJson(const QJsonObject &json)

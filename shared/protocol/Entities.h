@@ -22,6 +22,11 @@ enum class Visibility { Public, Private };
 QLatin1StringView visibilityName(Visibility visibility);
 std::optional<Visibility> visibilityFromName(QStringView name);
 
+enum class PresenceStatus { Offline, Online, Away };
+
+QLatin1StringView presenceName(PresenceStatus status);
+std::optional<PresenceStatus> presenceFromName(QStringView name);
+
 struct Room
 {
     qint64 id = 0;
@@ -60,6 +65,9 @@ struct Event
 
     QJsonObject toJson() const;
     static std::optional<Event> fromJson(const QJsonObject &json);
+    // At least as many bytes as toJson() takes as compact JSON text, without making it: what a
+    // reply of many events is cut by before it is built.
+    qsizetype jsonSizeBound() const;
     friend bool operator==(const Event &, const Event &) = default;
 };
 

@@ -101,4 +101,27 @@ QString encodeRequest(const QJsonValue &id, QLatin1StringView op, QJsonObject ar
     return QString::fromUtf8(toUtf8Json(args));
 }
 
+ServerFrame decodeServerFrame(QByteArrayView utf8Frame)
+{
+    const QJsonObject frame = QJsonDocument::fromJson(utf8Frame.toByteArray()).object();
+    if (frame.contains("push"_L1))
+        return ServerPush { frame.value("push"_L1).toString(), frame.value("data"_L1).toObject() };
+    if (!frame.contains("ok"_L1))
+        return {};
+    ServerReply reply;
+    reply.id = frame.value("id"_L1);
+    reply.ok = frame.value("ok"_L1).toBool();
+    if (reply.ok) {
+        reply.result = frame.value("result"_L1).toObject();
+        return reply;
+    }
+    const QJsonObject error = frame.value("error"_L1).toObject();
+    reply.error.code
+        = errorCodeFromName(error.value("code"_L1).toString()).value_or(ErrorCode::InternalError);
+    reply.error.message = error.value("message"_L1).toString();
+    if (error.contains("retry_after_ms"_L1))
+        reply.error.retryAfterMs = error.value("retry_after_ms"_L1).toInteger();
+    return reply;
+}
+
 } // namespace confab::protocol

@@ -39,4 +39,23 @@ QByteArray encodePush(QLatin1StringView push, const QJsonObject &data);
 // A client's request, as text for QWebSocket::sendTextMessage().
 QString encodeRequest(const QJsonValue &id, QLatin1StringView op, QJsonObject args);
 
+// A server's frame, as a client reads it: a reply to one of its requests or a push.
+struct ServerReply
+{
+    QJsonValue id;
+    bool ok = false;
+    QJsonObject result; // when ok
+    ProtocolError error; // when not; a code this client does not know is internal_error
+};
+
+struct ServerPush
+{
+    QString name;
+    QJsonObject data;
+};
+
+// Neither when the frame is not one of the server's.
+using ServerFrame = std::variant<std::monostate, ServerReply, ServerPush>;
+ServerFrame decodeServerFrame(QByteArrayView utf8Frame);
+
 } // namespace confab::protocol

@@ -15,6 +15,7 @@ inline constexpr int kRoomPageDefault = 50;
 inline constexpr int kRoomPageMax = 100;
 inline constexpr int kSyncPageDefault = 500;
 inline constexpr int kSyncPageMax = 1000;
+inline constexpr int kSyncRoomsMax = 1000; // rooms named in one sync
 // Ids and sequence numbers travel as JSON numbers, exact up to 2^53 - 1.
 inline constexpr qint64 kMaxId = 9007199254740991LL;
 inline constexpr qint64 kMaxSeq = kMaxId;

@@ -1,6 +1,7 @@
 // The timeline of a room as the user sees it: the newest page at once, older pages appended
 // without disturbing what is shown, live messages at the bottom, edits and deletions in place,
 // each message once and in order, and a bounded number of rows however far the user scrolls.
+// What the user may do with each message is the model's to say, the same way for every view.
 
 #include "Messages.h"
 #include "models/TimelineModel.h"
@@ -43,7 +44,38 @@ QVariant roleAt(const TimelineModel &model, int row, int role)
     return model.index(row).data(role);
 }
 
+// The seq of the newest row the model says can be edited, 0 when none can.
+qint64 newestEditableSeq(const TimelineModel &model)
+{
+    for (int row = 0; row < model.rowCount(); ++row) {
+        if (roleAt(model, row, TimelineModel::CanEditRole).toBool())
+            return roleAt(model, row, TimelineModel::SeqRole).toLongLong();
+    }
+    return 0;
+}
+
+// Where the edit of the last message (the Up key) and the roles disagree about which message
+// that is; empty when they agree.
+QString lastEditableDisagreement(const TimelineModel &model)
+{
+    const client::MessageActions last = model.lastEditableOwnMessage();
+    const qint64 expected = newestEditableSeq(model);
+    if (last.seq != expected || last.canEdit != (expected != 0))
+        return u"Up edits %1 (canEdit %2), the roles say %3"_s.arg(last.seq)
+            .arg(last.canEdit)
+            .arg(expected);
+    const int row = model.rowOfSeq(expected);
+    if (last.canEdit && last.text != roleAt(model, row, TimelineModel::TextRole).toString())
+        return u"Up edits the text \"%1\" of %2"_s.arg(last.text).arg(expected);
+    return {};
+}
+
+// The newest row of whatTheUserMayDoFollowsTheRow.
+enum class Kind { Others, Own, OwnEdited, OwnDeleted, OthersDeleted, Pending, Failed, Retried };
+
 } // namespace
+
+Q_DECLARE_METATYPE(Kind)
 
 class tst_TimelineModel : public QObject
 {
@@ -60,7 +92,11 @@ private slots:
     void theFirstUnreadMessageCarriesTheMarker();
     void theWindowStaysBoundedAndComesBack();
     void scrollingThroughAHundredThousandMessages();
+    void whatTheUserMayDoFollowsTheRow_data();
+    void whatTheUserMayDoFollowsTheRow();
+    void theRulesAreAnnouncedWhenTheyTurn();
     void upEditsTheNewestOwnMessage();
+    void upEditsNothingWhileTheNewestRowsAreAway();
 };
 
 void tst_TimelineModel::opensWithTheNewestPageAndPagesBack()
@@ -377,6 +413,146 @@ void tst_TimelineModel::scrollingThroughAHundredThousandMessages()
     QCOMPARE(model.oldestSeq(), 1);
 }
 
+void tst_TimelineModel::whatTheUserMayDoFollowsTheRow_data()
+{
+    QTest::addColumn<Kind>("kind");
+    QTest::addColumn<bool>("own");
+    QTest::addColumn<bool>("canEdit");
+    QTest::addColumn<bool>("canDelete");
+    QTest::addColumn<bool>("canRetry");
+    QTest::addColumn<bool>("canCopy");
+
+    QTest::newRow("someone else's") << Kind::Others << false << false << false << false << true;
+    QTest::newRow("own") << Kind::Own << true << true << true << false << true;
+    QTest::newRow("own, edited") << Kind::OwnEdited << true << true << true << false << true;
+    QTest::newRow("own, deleted") << Kind::OwnDeleted << true << false << false << false << false;
+    QTest::newRow("someone else's, deleted")
+        << Kind::OthersDeleted << false << false << false << false << false;
+    QTest::newRow("own, pending") << Kind::Pending << true << false << false << false << true;
+    QTest::newRow("own, failed") << Kind::Failed << true << false << false << true << true;
+    QTest::newRow("own, failed and retried")
+        << Kind::Retried << true << false << false << false << true;
+}
+
+void tst_TimelineModel::whatTheUserMayDoFollowsTheRow()
+{
+    QFETCH(Kind, kind);
+    QFETCH(bool, own);
+    QFETCH(bool, canEdit);
+    QFETCH(bool, canDelete);
+    QFETCH(bool, canRetry);
+    QFETCH(bool, canCopy);
+
+    TimelineModel model(kRoom, kSelf);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.fetchMore({});
+    model.appendOlder(test::newestFirst(kRoom, 1, 3, kAnn), false);
+    // The row under test is the newest, row 0.
+    switch (kind) {
+    case Kind::Others:
+        model.addMessage(test::message(kRoom, 4, kAnn, u"theirs"_s));
+        break;
+    case Kind::Own:
+        model.addMessage(test::message(kRoom, 4, kSelf, u"mine"_s));
+        break;
+    case Kind::OwnEdited:
+        model.addMessage(test::message(kRoom, 4, kSelf, u"mine"_s));
+        model.applyEdit(4, u"mine, corrected"_s, test::baseTime() + 1'000'000);
+        break;
+    case Kind::OwnDeleted:
+        model.addMessage(test::message(kRoom, 4, kSelf, u"mine"_s));
+        model.applyDelete(4);
+        break;
+    case Kind::OthersDeleted: {
+        auto deleted = test::message(kRoom, 4, kAnn, QString());
+        deleted.deleted = true;
+        model.addMessage(deleted);
+        break;
+    }
+    case Kind::Pending:
+        model.addPending(u"c-1"_s, u"on its way"_s, test::baseTime() + 10'000'000);
+        break;
+    case Kind::Failed:
+        model.addPending(u"c-1"_s, u"refused"_s, test::baseTime() + 10'000'000);
+        model.setPendingFailed(u"c-1"_s, true, u"The message is too long."_s);
+        break;
+    case Kind::Retried:
+        model.addPending(u"c-1"_s, u"refused"_s, test::baseTime() + 10'000'000, true);
+        model.setPendingFailed(u"c-1"_s, false);
+        break;
+    }
+    QCOMPARE(model.rowCount(), 4);
+
+    QCOMPARE(roleAt(model, 0, TimelineModel::OwnRole).toBool(), own);
+    QCOMPARE(roleAt(model, 0, TimelineModel::CanEditRole).toBool(), canEdit);
+    QCOMPARE(roleAt(model, 0, TimelineModel::CanDeleteRole).toBool(), canDelete);
+    QCOMPARE(roleAt(model, 0, TimelineModel::CanRetryRole).toBool(), canRetry);
+    QCOMPARE(roleAt(model, 0, TimelineModel::CanCopyRole).toBool(), canCopy);
+
+    // The context menu's copy of the row says the same, and names the same message.
+    const client::MessageActions actions = model.actionsAt(0);
+    QCOMPARE(actions.canEdit, canEdit);
+    QCOMPARE(actions.canDelete, canDelete);
+    QCOMPARE(actions.canRetry, canRetry);
+    QCOMPARE(actions.canCopy, canCopy);
+    QCOMPARE(actions.seq, roleAt(model, 0, TimelineModel::SeqRole).toLongLong());
+    QCOMPARE(actions.clientId, roleAt(model, 0, TimelineModel::ClientIdRole).toString());
+    QCOMPARE(actions.text, roleAt(model, 0, TimelineModel::TextRole).toString());
+
+    // The views know the rules by these names.
+    const auto names = model.roleNames();
+    QCOMPARE(names.value(TimelineModel::CanEditRole), "canEdit"_ba);
+    QCOMPARE(names.value(TimelineModel::CanDeleteRole), "canDelete"_ba);
+    QCOMPARE(names.value(TimelineModel::CanRetryRole), "canRetry"_ba);
+    QCOMPARE(names.value(TimelineModel::CanCopyRole), "canCopy"_ba);
+
+    // The rows below are someone else's: Up edits row 0 or nothing.
+    QVERIFY2(lastEditableDisagreement(model).isEmpty(),
+             qPrintable(lastEditableDisagreement(model)));
+    QCOMPARE(model.lastEditableOwnMessage().seq, canEdit ? 4 : 0);
+}
+
+void tst_TimelineModel::theRulesAreAnnouncedWhenTheyTurn()
+{
+    TimelineModel model(kRoom, kSelf);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.fetchMore({});
+    model.appendOlder(
+        { test::message(kRoom, 2, kSelf, u"mine"_s), test::message(kRoom, 1, kAnn, u"theirs"_s) },
+        false);
+    model.addPending(u"c-1"_s, u"refused"_s, test::baseTime() + 10'000'000);
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    const auto announced = [&](int row, int role) {
+        for (const auto &arguments : std::as_const(changed)) {
+            const int first = arguments.at(0).toModelIndex().row();
+            const int last = arguments.at(1).toModelIndex().row();
+            const auto roles = arguments.at(2).value<QList<int>>();
+            if (first <= row && row <= last && (roles.isEmpty() || roles.contains(role)))
+                return true;
+        }
+        return false;
+    };
+
+    model.setPendingFailed(u"c-1"_s, true, u"The message is too long."_s);
+    QVERIFY(roleAt(model, 0, TimelineModel::CanRetryRole).toBool());
+    QVERIFY2(announced(0, TimelineModel::CanRetryRole), "failing makes the message retriable");
+    changed.clear();
+    model.setPendingFailed(u"c-1"_s, false);
+    QVERIFY(!roleAt(model, 0, TimelineModel::CanRetryRole).toBool());
+    QVERIFY2(announced(0, TimelineModel::CanRetryRole), "a retried message is on its way again");
+
+    const int mine = model.rowOfSeq(2);
+    QVERIFY(roleAt(model, mine, TimelineModel::CanEditRole).toBool());
+    changed.clear();
+    model.applyDelete(2);
+    QVERIFY(!roleAt(model, mine, TimelineModel::CanEditRole).toBool());
+    QVERIFY(!roleAt(model, mine, TimelineModel::CanDeleteRole).toBool());
+    QVERIFY(!roleAt(model, mine, TimelineModel::CanCopyRole).toBool());
+    QVERIFY2(announced(mine, TimelineModel::CanEditRole), "a deleted message cannot be edited");
+    QVERIFY2(announced(mine, TimelineModel::CanDeleteRole), "nor deleted again");
+    QVERIFY2(announced(mine, TimelineModel::CanCopyRole), "nor copied");
+}
+
 void tst_TimelineModel::upEditsTheNewestOwnMessage()
 {
     TimelineModel model(kRoom, kSelf);
@@ -385,11 +561,55 @@ void tst_TimelineModel::upEditsTheNewestOwnMessage()
                                   test::message(kRoom, 3, kSelf, u"my newest"_s),
                                   test::message(kRoom, 2, kSelf, u"my older"_s) };
     model.appendOlder(page, false);
-    const QVariantMap last = model.lastEditableOwnMessage();
-    QCOMPARE(last.value(u"seq"_s).toLongLong(), 3);
-    QCOMPARE(last.value(u"text"_s).toString(), u"my newest"_s);
+    client::MessageActions last = model.lastEditableOwnMessage();
+    QVERIFY(last.canEdit);
+    QCOMPARE(last.seq, 3);
+    QCOMPARE(last.text, u"my newest"_s);
+    QVERIFY2(lastEditableDisagreement(model).isEmpty(),
+             qPrintable(lastEditableDisagreement(model)));
+
+    // Messages still on their way, or refused, have nothing the server could edit yet.
+    model.addPending(u"c-1"_s, u"on its way"_s, test::baseTime() + 10'000'000);
+    model.addPending(u"c-2"_s, u"refused"_s, test::baseTime() + 10'000'001, true);
+    QCOMPARE(model.lastEditableOwnMessage().seq, 3);
+    QVERIFY2(lastEditableDisagreement(model).isEmpty(),
+             qPrintable(lastEditableDisagreement(model)));
+
     model.applyDelete(3);
-    QCOMPARE(model.lastEditableOwnMessage().value(u"seq"_s).toLongLong(), 2);
+    QCOMPARE(model.lastEditableOwnMessage().seq, 2);
+    QVERIFY2(lastEditableDisagreement(model).isEmpty(),
+             qPrintable(lastEditableDisagreement(model)));
+
+    // Once delivered, the message that was on its way is the newest that can be edited.
+    model.confirmPending(u"c-1"_s, 5, test::baseTime() + 10'000'002);
+    QCOMPARE(model.lastEditableOwnMessage().seq, 5);
+    QVERIFY2(lastEditableDisagreement(model).isEmpty(),
+             qPrintable(lastEditableDisagreement(model)));
+
+    model.applyDelete(5);
+    model.applyDelete(2);
+    last = model.lastEditableOwnMessage();
+    QVERIFY2(!last.canEdit, "no message of the user is left to edit");
+    QCOMPARE(last.seq, 0);
+    QVERIFY2(lastEditableDisagreement(model).isEmpty(),
+             qPrintable(lastEditableDisagreement(model)));
+}
+
+void tst_TimelineModel::upEditsNothingWhileTheNewestRowsAreAway()
+{
+    TimelineModel model(kRoom, kSelf);
+    model.setWindowLimit(100);
+    model.fetchMore({});
+    model.appendOlder(test::newestFirst(kRoom, 151, 200, kAnn), true);
+    model.fetchMore({});
+    model.appendOlder(test::newestFirst(kRoom, 101, 150, kSelf), true);
+    model.fetchMore({});
+    model.appendOlder(test::newestFirst(kRoom, 51, 100, kSelf), true);
+    QVERIFY(model.hasNewer());
+    QVERIFY2(newestEditableSeq(model) > 0, "rows of the user's that can be edited are shown");
+    // The user's newest message may be among the rows let go: Up edits none rather than an
+    // older one.
+    QVERIFY(!model.lastEditableOwnMessage().canEdit);
 }
 
 QTEST_MAIN(tst_TimelineModel)

@@ -5,8 +5,8 @@
 #include "SampleText.h"
 #include "WebSocketWire.h"
 #include "hub/PushFrame.h"
-#include "net/HttpEndpoints.h"
-#include "net/HttpRequestHead.h"
+#include "websocket/WebSocketHandshake.h"
+#include "http/HttpRequestHead.h"
 #include "websocket/WebSocketConnection.h"
 
 #include <QSignalSpy>
@@ -103,7 +103,7 @@ bool TestWebSocketConnection::acceptServerSide(bool startReading)
     if (!complete)
         return false;
     socket->read(head.size);
-    const auto [answer, accepted] = HttpEndpoints::upgradeAnswer(head);
+    const auto [answer, accepted] = WebSocketHandshake::answer(head);
     socket->write(answer);
     if (!accepted)
         return false;
@@ -383,7 +383,7 @@ void TestWebSocketConnection::upgradeRequestsAreChecked()
     QFETCH(QByteArray, statusLine);
     const auto [status, head] = HttpRequestHead::parse(request);
     QCOMPARE(status, HttpRequestHead::Status::Complete);
-    const auto [answer, accepted] = HttpEndpoints::upgradeAnswer(head);
+    const auto [answer, accepted] = WebSocketHandshake::answer(head);
     QCOMPARE(answer.left(answer.indexOf("\r\n")), statusLine);
     QCOMPARE(accepted, statusLine.contains("101"));
     if (accepted) // RFC 6455's own example

@@ -35,6 +35,7 @@ TestCase {
             failed: false
             failure: ""
             firstUnread: false
+            canRetry: false
         }
     }
 
@@ -103,16 +104,31 @@ TestCase {
         const message = make({
                 "own": true,
                 "failed": true,
+                "canRetry": true,
                 "failure": "The message is too long."
             });
         const row = findChild(message, "failedRow");
         verify(row.visible);
+        verify(findChild(message, "retryButton").visible);
         retried.clear();
         retried.target = message;
         const button = findChild(message, "retryButton");
         mouseClick(button);
         compare(retried.count, 1);
         compare(findChild(message, "deliveryIcon").iconName, "warning");
+    }
+
+    // Whether a message can be sent again is the model's to say, not the delegate's.
+    function test_retryFollowsTheModel() {
+        const message = make({
+                "own": true,
+                "failed": true,
+                "canRetry": false
+            });
+        verify(findChild(message, "failedRow").visible);
+        verify(!findChild(message, "retryButton").visible);
+        message.canRetry = true;
+        verify(findChild(message, "retryButton").visible);
     }
 
     function test_editedMessagesAreMarked() {

@@ -8,14 +8,16 @@
 
 namespace confab::server {
 
-// An HTTP request as the Pusher endpoints see it: the socket layer has read the head and the
-// whole body (within the size limit) before handing it over.
+using HttpHeaders = QList<std::pair<QByteArray, QByteArray>>;
+
+// An HTTP request as a route sees it: the gateway has read the head and the whole body
+// (within the one size limit for every route) before handing it over.
 struct HttpRequest
 {
     QByteArray method;
     QByteArray path; // as sent, not decoded: request signatures cover it verbatim
     QByteArray query;
-    QList<std::pair<QByteArray, QByteArray>> headers; // names lower-cased
+    HttpHeaders headers; // names lower-cased
     QByteArray body;
 
     QByteArray header(QByteArrayView name) const
@@ -28,12 +30,14 @@ struct HttpRequest
     }
 };
 
-// What to answer; the socket layer writes it as an HTTP/1.1 response and closes.
+// What to answer; the gateway writes it as an HTTP/1.1 response, on a connection that stays
+// open for the next request when the client allows it.
 struct HttpAnswer
 {
     int status = 200;
-    QByteArray body; // JSON
-    QList<std::pair<QByteArray, QByteArray>> headers;
+    QByteArray body; // JSON unless contentType says otherwise
+    HttpHeaders headers;
+    QByteArray contentType = "application/json";
 };
 
 // Completes a request, at once or later; runs on the request's socket thread.

@@ -16,6 +16,18 @@ bool HttpRequestHead::isWebSocketUpgrade() const
     return method == "GET" && header("upgrade").trimmed().toLower() == "websocket";
 }
 
+bool HttpRequestHead::allowsKeepAlive() const
+{
+    bool close = false;
+    bool keepAlive = false;
+    for (const QByteArray &token : header("connection").split(',')) {
+        const QByteArray option = token.trimmed().toLower();
+        close = close || option == "close";
+        keepAlive = keepAlive || option == "keep-alive";
+    }
+    return !close && (!http10 || keepAlive);
+}
+
 std::pair<HttpRequestHead::Status, HttpRequestHead> HttpRequestHead::parse(QByteArrayView data)
 {
     HttpRequestHead head;
@@ -29,6 +41,7 @@ std::pair<HttpRequestHead::Status, HttpRequestHead> HttpRequestHead::parse(QByte
         || !requestLine.at(1).startsWith('/'))
         return { Status::Malformed, head };
     head.method = requestLine.at(0);
+    head.http10 = requestLine.at(2) == "HTTP/1.0";
     const QByteArray &target = requestLine.at(1);
     const qsizetype question = target.indexOf('?');
     head.path = question < 0 ? target : target.first(question);
