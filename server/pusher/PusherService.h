@@ -1,10 +1,10 @@
 #pragma once
 
 #include "ChannelRegistry.h"
-#include "http/HttpExchange.h"
 #include "PusherHttpApi.h"
 #include "RoomBroadcaster.h"
 #include "RoomChannelAuth.h"
+#include "http/HttpExchange.h"
 
 #include <QThread>
 

@@ -4,10 +4,10 @@
 // answers it.
 #include "SampleText.h"
 #include "WebSocketWire.h"
-#include "hub/PushFrame.h"
-#include "websocket/WebSocketHandshake.h"
 #include "http/HttpRequestHead.h"
+#include "hub/PushFrame.h"
 #include "websocket/WebSocketConnection.h"
+#include "websocket/WebSocketHandshake.h"
 
 #include <QSignalSpy>
 #include <QTcpServer>
