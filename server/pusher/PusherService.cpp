@@ -57,11 +57,6 @@ void PusherService::stopWebhooks()
     m_webhookThread.wait();
 }
 
-bool PusherService::isHttpPath(QByteArrayView path)
-{
-    return path.startsWith("/apps/") || path == "/pusher/auth" || path == "/pusher/stats";
-}
-
 void PusherService::handleHttp(const HttpRequest &request, const ReplyTarget &target,
                                HttpRespond respond)
 {

@@ -17,8 +17,8 @@ class WebhookDispatcher;
 struct ReplyTarget;
 struct ServerConfig;
 
-// The Pusher Channels face of confabd, as the socket layer and the composition root see it:
-// which paths it serves, its HTTP endpoints, and the shared channel registry its WebSocket
+// The Pusher Channels face of confabd, as the gateway's routes and the composition root see
+// it: its HTTP endpoints, and the shared channel registry its WebSocket
 // connections use.
 class PusherService
 {
@@ -33,8 +33,6 @@ public:
     // Queues held-back webhooks and stops sending; call before the store stops.
     void stopWebhooks();
 
-    static bool isWebSocketPath(QByteArrayView path) { return path.startsWith("/app/"); }
-    static bool isHttpPath(QByteArrayView path);
     qsizetype maxRequestBytes() const { return m_maxRequestBytes; }
     // Answers an HTTP request; `respond` runs on the calling thread, now or after a store
     // lookup (through target).
