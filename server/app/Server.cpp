@@ -9,11 +9,11 @@
 #include "gateway/Gateway.h"
 #include "gateway/Routes.h"
 #include "health/Readiness.h"
-#include "hub/Hub.h"
 #include "net/EpollEventDispatcher.h"
 #include "net/Listener.h"
 #include "net/TlsContext.h"
 #include "net/TlsIdentity.h"
+#include "presence/PresenceRegistry.h"
 #include "pusher/PusherService.h"
 #include "session/EventJsonCache.h"
 #include "session/Services.h"
@@ -139,19 +139,18 @@ bool Server::start(QString *error)
     if (!m_store->start(error))
         return false;
     m_readiness->setDatabaseReachable(true);
-    m_hub = std::make_unique<Hub>();
+    // With the Pusher face off, the app from the [pusher] settings still names the channels
+    // Confab's rooms are kept in.
+    m_registry = std::make_unique<PresenceRegistry>(QList { PusherApp::fromConfig(m_config) });
     if (m_config.pusherEnabled())
-        m_pusher = std::make_unique<PusherService>(m_config, *m_store);
+        m_pusher = std::make_unique<PusherService>(m_config, *m_store, *m_registry);
     if (clustered) {
         if (!startBus(*databaseUrl, nodeId, error))
             return false;
     } else {
         // One node: the store's commits are all there is, already in order.
-        connect(m_store.get(), &Store::eventsCommitted, m_hub.get(), &Hub::onEventsCommitted,
-                Qt::DirectConnection);
-        if (m_pusher)
-            connect(m_store.get(), &Store::eventsCommitted, &m_pusher->roomBroadcaster(),
-                    &RoomBroadcaster::onEventsCommitted, Qt::DirectConnection);
+        connect(m_store.get(), &Store::eventsCommitted, m_registry.get(),
+                &PresenceRegistry::onEventsCommitted, Qt::DirectConnection);
     }
     if (m_pusher)
         m_pusher->start();
@@ -160,8 +159,8 @@ bool Server::start(QString *error)
     m_loginThrottle = std::make_unique<LoginThrottle>(m_config.loginFailuresBeforeThrottle);
     m_limiter = std::make_unique<ConnectionLimiter>(m_config.connectionsPerAddress);
     m_eventJson = std::make_unique<EventJsonCache>(kEventJsonCacheBytes);
-    m_services = std::make_unique<Services>(Services { *m_store, *m_hub, *m_kdf, *m_loginThrottle,
-                                                       m_config, *m_readiness, *m_eventJson });
+    m_services = std::make_unique<Services>(Services {
+        *m_store, *m_registry, *m_kdf, *m_loginThrottle, m_config, *m_readiness, *m_eventJson });
 
     m_router = std::make_unique<HttpRouter>(confabRoutes(*m_services, m_pusher.get()));
     const Gateway::Settings settings = gatewaySettings(m_config);
@@ -212,8 +211,7 @@ bool Server::startBus(const DatabaseUrl &url, const QString &nodeId, QString *er
     m_readiness->setBusRequired(true);
     m_bus = std::make_unique<ClusterBus>(url, nodeId, *m_readiness);
     // Before the bus starts: its first act is to greet the other nodes.
-    m_fanout = std::make_unique<ClusterFanout>(*m_bus, *m_hub,
-                                               m_pusher ? &m_pusher->registry() : nullptr);
+    m_fanout = std::make_unique<ClusterFanout>(*m_bus, *m_registry);
     if (!m_bus->start(error))
         return false;
     // Every node's commits, this one's included, reach members through the bus, which puts
@@ -222,11 +220,8 @@ bool Server::startBus(const DatabaseUrl &url, const QString &nodeId, QString *er
         m_store.get(), &Store::eventsCommitted, m_bus.get(),
         [bus = m_bus.get()](const QList<protocol::Event> &events) { bus->addLocalEvents(events); },
         Qt::DirectConnection);
-    connect(m_bus.get(), &ClusterBus::eventsReady, m_hub.get(), &Hub::onEventsCommitted,
-            Qt::DirectConnection);
-    if (m_pusher)
-        connect(m_bus.get(), &ClusterBus::eventsReady, &m_pusher->roomBroadcaster(),
-                &RoomBroadcaster::onEventsCommitted, Qt::DirectConnection);
+    connect(m_bus.get(), &ClusterBus::eventsReady, m_registry.get(),
+            &PresenceRegistry::onEventsCommitted, Qt::DirectConnection);
     announce(u"cluster node %1 on the PostgreSQL bus"_s.arg(nodeId));
     return true;
 }

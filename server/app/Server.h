@@ -15,10 +15,10 @@ class ClusterBus;
 class ClusterFanout;
 class ConnectionLimiter;
 class EventJsonCache;
-class Hub;
 class KdfPool;
 class Listener;
 class LoginThrottle;
+class PresenceRegistry;
 class PusherService;
 class Readiness;
 class Gateway;
@@ -53,6 +53,8 @@ private:
 
     ServerConfig m_config;
     std::unique_ptr<Readiness> m_readiness;
+    // Before everything that holds it: sessions, Pusher connections, the cluster fan-out.
+    std::unique_ptr<PresenceRegistry> m_registry;
     // Before the store: it announces the store's commits, so it goes only after the store.
     std::unique_ptr<ClusterBus> m_bus;
     std::unique_ptr<ClusterFanout> m_fanout;
@@ -60,7 +62,6 @@ private:
     // destroyed only after the store has stopped.
     std::unique_ptr<PusherService> m_pusher;
     std::unique_ptr<Store> m_store;
-    std::unique_ptr<Hub> m_hub;
     std::unique_ptr<KdfPool> m_kdf;
     std::unique_ptr<LoginThrottle> m_loginThrottle;
     std::unique_ptr<EventJsonCache> m_eventJson;

@@ -2,8 +2,7 @@
 
 #include "ClusterBus.h"
 #include "NodeMessage.h"
-#include "hub/Hub.h"
-#include "pusher/ChannelRegistry.h"
+#include "presence/PresenceRegistry.h"
 
 #include <QJsonArray>
 
@@ -19,47 +18,48 @@ namespace topic {
 constexpr auto RoomPush = "room_push"_L1;
 constexpr auto UserPush = "user_push"_L1;
 constexpr auto Membership = "membership"_L1;
-constexpr auto Presence = "presence"_L1;
-constexpr auto PusherEvents = "pusher_events"_L1;
-constexpr auto PusherChannel = "pusher_channel"_L1;
-constexpr auto PusherMember = "pusher_member"_L1;
-constexpr auto PusherTerminate = "pusher_terminate"_L1;
+constexpr auto Status = "status"_L1;
+constexpr auto Events = "pusher_events"_L1;
+constexpr auto Occupancy = "occupancy"_L1;
+constexpr auto Members = "members"_L1;
+constexpr auto Terminate = "terminate"_L1;
 // "Here is my state; send me yours."
 constexpr auto Hello = "hello"_L1;
 // The answer to a hello.
 constexpr auto Snapshot = "snapshot"_L1;
 } // namespace topic
 
-QJsonObject presenceToJson(const UserPresence &presence)
+QJsonObject statusToJson(const UserStatus &status)
 {
-    QJsonArray rooms;
-    for (qint64 room : presence.rooms)
-        rooms.append(room);
-    return { { "user"_L1, presence.user.toJson() },
-             { "status"_L1, presenceName(presence.status) },
-             { "rooms"_L1, rooms } };
+    return { { "user"_L1, status.user.toJson() },
+             { "status"_L1, protocol::presenceName(status.status) } };
 }
 
-std::optional<UserPresence> presenceFromJson(const QJsonObject &json)
+std::optional<UserStatus> statusFromJson(const QJsonObject &json)
 {
     auto user = protocol::User::fromJson(json.value("user"_L1).toObject());
-    auto status = presenceFromName(json.value("status"_L1).toString());
+    auto status = protocol::presenceFromName(json.value("status"_L1).toString());
     if (!user || !status)
         return std::nullopt;
-    UserPresence presence { *user, *status, {} };
-    for (const auto &room : json.value("rooms"_L1).toArray())
-        presence.rooms.append(room.toInteger());
-    return presence;
+    return UserStatus { *user, *status };
 }
 
-QList<UserPresence> usersFromJson(const QJsonArray &array)
+QList<UserStatus> statusesFromJson(const QJsonArray &array)
 {
-    QList<UserPresence> users;
+    QList<UserStatus> statuses;
     for (const auto &item : array) {
-        if (auto presence = presenceFromJson(item.toObject()))
-            users.append(*presence);
+        if (auto status = statusFromJson(item.toObject()))
+            statuses.append(*status);
     }
-    return users;
+    return statuses;
+}
+
+QStringList stringsFromJson(const QJsonValue &value)
+{
+    QStringList strings;
+    for (const auto &item : value.toArray())
+        strings.append(item.toString());
+    return strings;
 }
 
 QJsonObject memberToJson(const PresenceMember &member)
@@ -107,40 +107,11 @@ QList<ChannelShare> sharesFromJson(const QJsonArray &array)
 
 } // namespace
 
-ClusterFanout::ClusterFanout(ClusterBus &bus, Hub &hub, ChannelRegistry *pusher, QObject *parent)
+ClusterFanout::ClusterFanout(ClusterBus &bus, PresenceRegistry &registry, QObject *parent)
     : QObject(parent)
     , m_bus(bus)
-    , m_hub(hub)
-    , m_pusher(pusher)
+    , m_registry(registry)
 {
-    // Every connection is direct: the hub's signals come from socket threads and the bus's
-    // from its own thread; both ends are thread-safe.
-    connect(
-        &hub, &Hub::roomPushPublished, this,
-        [this](qint64 room, const QByteArray &frame, qint64 except) {
-            m_bus.broadcast(topic::RoomPush,
-                            { { "room"_L1, room },
-                              { "except"_L1, except },
-                              { "frame"_L1, QString::fromUtf8(frame) } });
-        },
-        Qt::DirectConnection);
-    connect(
-        &hub, &Hub::userPushPublished, this,
-        [this](qint64 user, const QByteArray &frame) {
-            m_bus.broadcast(topic::UserPush,
-                            { { "user"_L1, user }, { "frame"_L1, QString::fromUtf8(frame) } });
-        },
-        Qt::DirectConnection);
-    connect(
-        &hub, &Hub::membershipChanged, this,
-        [this](qint64 room, qint64 user, bool member) {
-            m_bus.broadcast(topic::Membership,
-                            { { "room"_L1, room }, { "user"_L1, user }, { "member"_L1, member } });
-        },
-        Qt::DirectConnection);
-    connect(&hub, &Hub::localPresenceChanged, this, &ClusterFanout::announcePresence,
-            Qt::DirectConnection);
-
     connect(&bus, &ClusterBus::messageReceived, this, &ClusterFanout::onMessage,
             Qt::DirectConnection);
     connect(
@@ -150,14 +121,43 @@ ClusterFanout::ClusterFanout(ClusterBus &bus, Hub &hub, ChannelRegistry *pusher,
         &bus, &ClusterBus::nodeAppeared, this,
         [this](const QString &node) { sendSnapshot(topic::Hello, node); }, Qt::DirectConnection);
     connect(&bus, &ClusterBus::nodeLost, this, &ClusterFanout::onNodeLost, Qt::DirectConnection);
-    if (m_pusher)
-        connectPusher();
+    connectRegistry();
 }
 
-void ClusterFanout::connectPusher()
+void ClusterFanout::connectRegistry()
 {
+    // Every connection is direct: the registry's signals come from socket threads and the
+    // bus's from its own thread; both ends are thread-safe.
+    PresenceRegistry *registry = &m_registry;
     connect(
-        m_pusher, &ChannelRegistry::triggered, this,
+        registry, &PresenceRegistry::roomPushPublished, this,
+        [this](qint64 room, const QByteArray &frame, qint64 except) {
+            m_bus.broadcast(topic::RoomPush,
+                            { { "room"_L1, room },
+                              { "except"_L1, except },
+                              { "frame"_L1, QString::fromUtf8(frame) } });
+        },
+        Qt::DirectConnection);
+    connect(
+        registry, &PresenceRegistry::userPushPublished, this,
+        [this](qint64 user, const QByteArray &frame) {
+            m_bus.broadcast(topic::UserPush,
+                            { { "user"_L1, user }, { "frame"_L1, QString::fromUtf8(frame) } });
+        },
+        Qt::DirectConnection);
+    connect(
+        registry, &PresenceRegistry::membershipChanged, this,
+        [this](qint64 room, qint64 user, bool member) {
+            m_bus.broadcast(topic::Membership,
+                            { { "room"_L1, room }, { "user"_L1, user }, { "member"_L1, member } });
+        },
+        Qt::DirectConnection);
+    connect(
+        registry, &PresenceRegistry::localStatusChanged, this,
+        [this](const UserStatus &status) { m_bus.broadcast(topic::Status, statusToJson(status)); },
+        Qt::DirectConnection);
+    connect(
+        registry, &PresenceRegistry::triggered, this,
         [this](const QString &app, const QList<ChannelEvent> &events) {
             QJsonArray list;
             for (const ChannelEvent &event : events) {
@@ -167,62 +167,54 @@ void ClusterFanout::connectPusher()
                                           { "except"_L1, event.exceptSocketId },
                                           { "user"_L1, event.userId } });
             }
-            m_bus.broadcast(topic::PusherEvents, { { "app"_L1, app }, { "events"_L1, list } });
+            m_bus.broadcast(topic::Events, { { "app"_L1, app }, { "events"_L1, list } });
         },
         Qt::DirectConnection);
     connect(
-        m_pusher, &ChannelRegistry::localOccupancyChanged, this,
-        [this](const QString &app, const QString &channel, bool occupied) {
-            m_bus.broadcast(
-                topic::PusherChannel,
-                { { "app"_L1, app }, { "channel"_L1, channel }, { "occupied"_L1, occupied } });
-        },
-        Qt::DirectConnection);
-    connect(
-        m_pusher, &ChannelRegistry::localMemberChanged, this,
-        [this](const QString &app, const QString &channel, const PresenceMember &member,
-               bool present) {
-            m_bus.broadcast(topic::PusherMember,
+        registry, &PresenceRegistry::localOccupancyChanged, this,
+        [this](const QString &app, const QStringList &channels, bool occupied) {
+            m_bus.broadcast(topic::Occupancy,
                             { { "app"_L1, app },
-                              { "channel"_L1, channel },
+                              { "channels"_L1, QJsonArray::fromStringList(channels) },
+                              { "occupied"_L1, occupied } });
+        },
+        Qt::DirectConnection);
+    connect(
+        registry, &PresenceRegistry::localMemberChanged, this,
+        [this](const QString &app, const QStringList &channels, const PresenceMember &member,
+               bool present) {
+            m_bus.broadcast(topic::Members,
+                            { { "app"_L1, app },
+                              { "channels"_L1, QJsonArray::fromStringList(channels) },
                               { "member"_L1, memberToJson(member) },
                               { "present"_L1, present } });
         },
         Qt::DirectConnection);
     connect(
-        m_pusher, &ChannelRegistry::userTerminated, this,
+        registry, &PresenceRegistry::userTerminated, this,
         [this](const QString &app, const QString &user) {
-            m_bus.broadcast(topic::PusherTerminate, { { "app"_L1, app }, { "user"_L1, user } });
+            m_bus.broadcast(topic::Terminate, { { "app"_L1, app }, { "user"_L1, user } });
         },
         Qt::DirectConnection);
 }
 
 void ClusterFanout::onNodeLost(const QString &node)
 {
-    m_hub.replaceRemotePresence(node, {});
-    if (!m_pusher)
-        return;
     // A node that died cannot send the webhooks for its members and channels; one survivor
     // does, the same one on every node's view: the smallest node id.
     QSet<QString> live = m_bus.liveNodes();
     live.insert(m_bus.nodeId());
     const bool reportsWebhooks = *std::min_element(live.cbegin(), live.cend()) == m_bus.nodeId();
-    m_pusher->replaceRemote(node, {}, reportsWebhooks);
-}
-
-void ClusterFanout::announcePresence(const UserPresence &presence)
-{
-    m_bus.broadcast(topic::Presence, presenceToJson(presence));
+    m_registry.replaceRemote(node, {}, {}, reportsWebhooks);
 }
 
 void ClusterFanout::sendSnapshot(const QString &topicName, const QString &toNode)
 {
-    QJsonArray users;
-    for (const auto &presence : m_hub.localPresence())
-        users.append(presenceToJson(presence));
-    QJsonObject body { { "users"_L1, users } };
-    if (m_pusher)
-        body.insert("pusher"_L1, sharesToJson(m_pusher->localShares()));
+    QJsonArray statuses;
+    for (const auto &status : m_registry.localStatuses())
+        statuses.append(statusToJson(status));
+    QJsonObject body { { "statuses"_L1, statuses },
+                       { "shares"_L1, sharesToJson(m_registry.localShares()) } };
     if (!toNode.isEmpty())
         body.insert("to"_L1, toNode);
     m_bus.broadcast(topicName, body);
@@ -232,52 +224,45 @@ void ClusterFanout::onMessage(const NodeMessage &message)
 {
     const QJsonObject &body = message.body;
     if (message.topic == topic::RoomPush) {
-        m_hub.deliverToRoom(body.value("room"_L1).toInteger(),
-                            body.value("frame"_L1).toString().toUtf8(),
-                            body.value("except"_L1).toInteger());
+        m_registry.deliverToRoom(body.value("room"_L1).toInteger(),
+                                 body.value("frame"_L1).toString().toUtf8(),
+                                 body.value("except"_L1).toInteger());
     } else if (message.topic == topic::UserPush) {
-        m_hub.deliverToUser(body.value("user"_L1).toInteger(),
-                            body.value("frame"_L1).toString().toUtf8());
+        m_registry.deliverToUser(body.value("user"_L1).toInteger(),
+                                 body.value("frame"_L1).toString().toUtf8());
     } else if (message.topic == topic::Membership) {
-        m_hub.applyMembership(body.value("room"_L1).toInteger(), body.value("user"_L1).toInteger(),
-                              body.value("member"_L1).toBool());
-    } else if (message.topic == topic::Presence) {
-        if (auto presence = presenceFromJson(body))
-            m_hub.setRemotePresence(message.node, *presence);
-    } else if (message.topic == topic::PusherEvents) {
-        if (!m_pusher)
-            return;
+        m_registry.applyMembership(body.value("room"_L1).toInteger(),
+                                   body.value("user"_L1).toInteger(),
+                                   body.value("member"_L1).toBool());
+    } else if (message.topic == topic::Status) {
+        if (auto status = statusFromJson(body))
+            m_registry.setRemoteStatus(message.node, *status);
+    } else if (message.topic == topic::Events) {
         const QString app = body.value("app"_L1).toString();
         for (const auto &item : body.value("events"_L1).toArray()) {
             const QJsonObject event = item.toObject();
-            m_pusher->publish(app, event.value("channel"_L1).toString(),
-                              event.value("event"_L1).toString(), event.value("data"_L1).toString(),
-                              event.value("except"_L1).toString(),
-                              event.value("user"_L1).toString());
+            m_registry.publish(
+                app, event.value("channel"_L1).toString(), event.value("event"_L1).toString(),
+                event.value("data"_L1).toString(), event.value("except"_L1).toString(),
+                event.value("user"_L1).toString());
         }
-    } else if (message.topic == topic::PusherChannel) {
-        if (m_pusher)
-            m_pusher->setRemoteOccupied(message.node, body.value("app"_L1).toString(),
-                                        body.value("channel"_L1).toString(),
-                                        body.value("occupied"_L1).toBool());
-    } else if (message.topic == topic::PusherMember) {
-        if (m_pusher)
-            m_pusher->setRemoteMember(message.node, body.value("app"_L1).toString(),
-                                      body.value("channel"_L1).toString(),
-                                      memberFromJson(body.value("member"_L1).toObject()),
-                                      body.value("present"_L1).toBool());
-    } else if (message.topic == topic::PusherTerminate) {
-        if (m_pusher)
-            m_pusher->terminateUser(body.value("app"_L1).toString(),
-                                    body.value("user"_L1).toString());
+    } else if (message.topic == topic::Occupancy) {
+        m_registry.setRemoteOccupied(message.node, body.value("app"_L1).toString(),
+                                     stringsFromJson(body.value("channels"_L1)),
+                                     body.value("occupied"_L1).toBool());
+    } else if (message.topic == topic::Members) {
+        m_registry.setRemoteMember(message.node, body.value("app"_L1).toString(),
+                                   stringsFromJson(body.value("channels"_L1)),
+                                   memberFromJson(body.value("member"_L1).toObject()),
+                                   body.value("present"_L1).toBool());
+    } else if (message.topic == topic::Terminate) {
+        m_registry.terminateUser(body.value("app"_L1).toString(), body.value("user"_L1).toString());
     } else if (message.topic == topic::Hello || message.topic == topic::Snapshot) {
         const QString to = body.value("to"_L1).toString();
         if (!to.isEmpty() && to != m_bus.nodeId())
             return;
-        m_hub.replaceRemotePresence(message.node, usersFromJson(body.value("users"_L1).toArray()));
-        if (m_pusher)
-            m_pusher->replaceRemote(message.node, sharesFromJson(body.value("pusher"_L1).toArray()),
-                                    false);
+        m_registry.replaceRemote(message.node, sharesFromJson(body.value("shares"_L1).toArray()),
+                                 statusesFromJson(body.value("statuses"_L1).toArray()), false);
         if (message.topic == topic::Hello)
             sendSnapshot(topic::Snapshot, message.node);
     }

@@ -4,41 +4,35 @@
 
 namespace confab::server {
 
-class ChannelRegistry;
 class ClusterBus;
-class Hub;
+class PresenceRegistry;
 struct NodeMessage;
-struct UserPresence;
 
-// Carries what the hub publishes besides committed events to the other nodes of a cluster,
-// and hands the hub what they publish: typing, read markers, joins and leaves, invitations,
-// and presence. Presence is state rather than news: each node announces its changes, and a
-// node that (re)joins the bus exchanges whole snapshots with the others, so a change missed
-// while the bus was down heals. A node that goes, or whose heartbeat lapses, takes its
-// users' presence with it.
+// Carries what the presence registry publishes besides committed events to the other nodes
+// of a cluster, and hands the registry what they publish: typing, read markers, joins and
+// leaves, invitations, Pusher events from the HTTP API and client events (Confab's room
+// events are not carried here: they reach every node through the committed-events bus).
 //
-// With the Pusher face on, the same goes for Pusher channels: events from the HTTP API and
-// client events are published on every node (Confab's room events are not: they reach every
-// node through the committed-events bus), and which channels each node has subscribers on,
-// with its presence members, is state exchanged the same way as presence.
+// Who is online is state rather than news: each node announces its changes (which channels
+// it has subscribers on, its presence members, a native room's members being one kind of
+// them, and its users' statuses), and a node that (re)joins the bus exchanges whole
+// snapshots with the others, so a change missed while the bus was down heals. A node that
+// goes, or whose heartbeat lapses, takes its share with it.
 class ClusterFanout : public QObject
 {
     Q_OBJECT
 
 public:
-    // `pusher` may be null: the Pusher face is off.
-    ClusterFanout(ClusterBus &bus, Hub &hub, ChannelRegistry *pusher, QObject *parent = nullptr);
+    ClusterFanout(ClusterBus &bus, PresenceRegistry &registry, QObject *parent = nullptr);
 
 private:
-    void connectPusher();
+    void connectRegistry();
     void onMessage(const NodeMessage &message);
     void onNodeLost(const QString &node);
     void sendSnapshot(const QString &topic, const QString &toNode);
-    void announcePresence(const UserPresence &presence);
 
     ClusterBus &m_bus;
-    Hub &m_hub;
-    ChannelRegistry *m_pusher;
+    PresenceRegistry &m_registry;
 };
 
 } // namespace confab::server

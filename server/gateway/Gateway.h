@@ -2,7 +2,7 @@
 
 #include "HttpConnection.h"
 #include "connection/Connection.h"
-#include "hub/PushSink.h"
+#include "presence/PushSink.h"
 
 #include <QHash>
 #include <QTimer>
@@ -18,7 +18,7 @@ class TlsContext;
 
 // One socket thread's share of the clients: takes accepted sockets, runs their TLS handshake
 // and their HTTP requests (HttpConnection), turns WebSocket upgrades into Connections with the
-// route's protocol, keeps them alive, delivers the hub's and the channel registry's pushes to
+// route's protocol, keeps them alive, delivers the presence registry's pushes to
 // them, and closes them all when the server drains.
 class Gateway : public PushSink
 {

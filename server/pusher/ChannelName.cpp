@@ -66,4 +66,18 @@ QString serverToUserId(QStringView name)
     return name.startsWith(kServerToUser) ? name.mid(kServerToUser.size()).toString() : QString();
 }
 
+QString ofRoom(qint64 roomId)
+{
+    return u"presence-room."_s + QString::number(roomId);
+}
+
+bool isRoom(QStringView name)
+{
+    constexpr auto prefix = "presence-room."_L1;
+    if (!name.startsWith(prefix) || name.size() == prefix.size())
+        return false;
+    const QStringView id = name.sliced(prefix.size());
+    return std::all_of(id.begin(), id.end(), [](QChar c) { return c.isDigit(); });
+}
+
 } // namespace confab::server::ChannelName

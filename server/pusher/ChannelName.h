@@ -28,4 +28,9 @@ bool allowsClientEvents(Kind kind);
 // The user id a "#server-to-user-" channel belongs to.
 QString serverToUserId(QStringView name);
 
+// Confab's room {id} is the channel "presence-room.{id}" of the default app: the channel
+// Laravel Echo's Echo.join('room.{id}') subscribes to, with native connections as members.
+QString ofRoom(qint64 roomId);
+bool isRoom(QStringView name);
+
 } // namespace confab::server::ChannelName

@@ -1,10 +1,10 @@
 #include "PusherConnection.h"
 
 #include "ChannelName.h"
-#include "ChannelRegistry.h"
 #include "PusherFrames.h"
 #include "Signatures.h"
 #include "connection/Connection.h"
+#include "presence/PresenceRegistry.h"
 #include "websocket/WebSocketFrame.h"
 
 #include <QJsonArray>
@@ -52,7 +52,7 @@ QString idText(const QJsonValue &value)
 } // namespace
 
 PusherConnection::PusherConnection(Connection &connection, PushSink *sink,
-                                   ChannelRegistry &registry)
+                                   PresenceRegistry &registry)
     : ProtocolHandler(connection)
     , m_sink(sink)
     , m_registry(registry)

@@ -7,18 +7,18 @@
 
 namespace confab::server {
 
-class ChannelRegistry;
+class PresenceRegistry;
 class PushSink;
 struct PusherApp;
 
 // The Pusher Channels protocol on one connection (/app/{key}): checks the app and protocol
-// version, then subscribes, signs in and relays client events through the channel registry.
+// version, then subscribes, signs in and relays client events through the presence registry.
 class PusherConnection final : public ProtocolHandler
 {
     Q_OBJECT
 
 public:
-    PusherConnection(Connection &connection, PushSink *sink, ChannelRegistry &registry);
+    PusherConnection(Connection &connection, PushSink *sink, PresenceRegistry &registry);
     ~PusherConnection() override;
 
     void opened() override;
@@ -45,7 +45,7 @@ private:
     void leaveRegistry();
 
     PushSink *m_sink;
-    ChannelRegistry &m_registry;
+    PresenceRegistry &m_registry;
     const PusherApp *m_app = nullptr;
     QString m_socketId;
     QString m_userId;

@@ -1,8 +1,8 @@
 #include "PusherHttpApi.h"
 
 #include "ChannelName.h"
-#include "ChannelRegistry.h"
 #include "Signatures.h"
+#include "presence/PresenceRegistry.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

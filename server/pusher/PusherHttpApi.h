@@ -6,7 +6,7 @@
 
 namespace confab::server {
 
-class ChannelRegistry;
+class PresenceRegistry;
 struct PusherApp;
 
 // Pusher's HTTP API under /apps/{app_id}: triggering events, querying channels and users,
@@ -16,7 +16,7 @@ struct PusherApp;
 class PusherHttpApi
 {
 public:
-    explicit PusherHttpApi(ChannelRegistry &registry)
+    explicit PusherHttpApi(PresenceRegistry &registry)
         : m_registry(registry)
     { }
 
@@ -33,7 +33,7 @@ private:
     QJsonObject channelAttributes(const PusherApp &app, const QString &channel,
                                   const QStringList &info) const;
 
-    ChannelRegistry &m_registry;
+    PresenceRegistry &m_registry;
 };
 
 } // namespace confab::server

@@ -2,6 +2,7 @@
 
 #include "WebhookDispatcher.h"
 #include "config/ServerConfig.h"
+#include "presence/PresenceRegistry.h"
 #include "store/ReplyTarget.h"
 
 #include <QDateTime>
@@ -14,18 +15,22 @@ Q_DECLARE_LOGGING_CATEGORY(lcPusher)
 
 using namespace Qt::StringLiterals;
 
-PusherService::PusherService(const ServerConfig &config, Store &store)
+PusherService::PusherService(const ServerConfig &config, Store &store, PresenceRegistry &registry)
     : m_store(store)
     , m_maxRequestBytes(config.pusherMaxRequestBytes)
+    , m_registry(registry)
 {
-    const QList<PusherApp> apps { PusherApp::fromConfig(config) };
     m_webhookThread.setObjectName(u"webhooks"_s);
-    m_webhooks = new WebhookDispatcher(apps, store);
+    m_webhooks = new WebhookDispatcher({ registry.defaultApp() }, store);
     m_webhooks->moveToThread(&m_webhookThread);
-    m_registry = std::make_unique<ChannelRegistry>(apps, m_webhooks);
-    m_httpApi = std::make_unique<PusherHttpApi>(*m_registry);
-    m_roomAuth = std::make_unique<RoomChannelAuth>(*m_registry, store);
-    m_broadcaster = std::make_unique<RoomBroadcaster>(*m_registry);
+    registry.setWebhookNotifier(m_webhooks);
+    m_httpApi = std::make_unique<PusherHttpApi>(registry);
+    m_roomAuth = std::make_unique<RoomChannelAuth>(registry, store);
+}
+
+const PusherApp &PusherService::defaultApp() const
+{
+    return m_registry.defaultApp();
 }
 
 PusherService::~PusherService()
@@ -81,7 +86,7 @@ HttpAnswer PusherService::stats() const
                                  { "abandoned"_L1, qint64(counters.abandoned) },
                                  { "queued"_L1, qint64(counters.queued) } };
     const QJsonObject body { { "connections"_L1,
-                               qint64(m_registry->connectionCount(defaultApp().id)) },
+                               qint64(m_registry.connectionCount(defaultApp().id)) },
                              { "webhooks"_L1, webhooks } };
     return { 200, QJsonDocument(body).toJson(QJsonDocument::Compact), {} };
 }

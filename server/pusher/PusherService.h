@@ -1,8 +1,6 @@
 #pragma once
 
-#include "ChannelRegistry.h"
 #include "PusherHttpApi.h"
-#include "RoomBroadcaster.h"
 #include "RoomChannelAuth.h"
 #include "http/HttpExchange.h"
 
@@ -12,18 +10,19 @@
 
 namespace confab::server {
 
+class PresenceRegistry;
 class Store;
 class WebhookDispatcher;
 struct ReplyTarget;
 struct ServerConfig;
 
 // The Pusher Channels face of confabd, as the gateway's routes and the composition root see
-// it: its HTTP endpoints, and the shared channel registry its WebSocket
-// connections use.
+// it: its HTTP endpoints and webhooks. Its WebSocket connections share the presence registry
+// with the native ones.
 class PusherService
 {
 public:
-    PusherService(const ServerConfig &config, Store &store);
+    PusherService(const ServerConfig &config, Store &store, PresenceRegistry &registry);
     ~PusherService();
     PusherService(const PusherService &) = delete;
     PusherService &operator=(const PusherService &) = delete;
@@ -38,9 +37,8 @@ public:
     // lookup (through target).
     void handleHttp(const HttpRequest &request, const ReplyTarget &target, HttpRespond respond);
 
-    ChannelRegistry &registry() { return *m_registry; }
-    RoomBroadcaster &roomBroadcaster() { return *m_broadcaster; }
-    const PusherApp &defaultApp() const { return m_registry->defaultApp(); }
+    PresenceRegistry &registry() { return m_registry; }
+    const PusherApp &defaultApp() const;
 
 private:
     HttpAnswer stats() const;
@@ -49,10 +47,9 @@ private:
     qsizetype m_maxRequestBytes;
     QThread m_webhookThread;
     WebhookDispatcher *m_webhooks = nullptr;
-    std::unique_ptr<ChannelRegistry> m_registry;
+    PresenceRegistry &m_registry;
     std::unique_ptr<PusherHttpApi> m_httpApi;
     std::unique_ptr<RoomChannelAuth> m_roomAuth;
-    std::unique_ptr<RoomBroadcaster> m_broadcaster;
 };
 
 } // namespace confab::server

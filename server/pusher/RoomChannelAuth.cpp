@@ -1,9 +1,9 @@
 #include "RoomChannelAuth.h"
 
-#include "ChannelRegistry.h"
 #include "PusherFrames.h"
 #include "Signatures.h"
 #include "auth/SessionToken.h"
+#include "presence/PresenceRegistry.h"
 #include "store/Store.h"
 
 #include <QDateTime>
@@ -110,10 +110,10 @@ void RoomChannelAuth::handle(const HttpRequest &request, const ReplyTarget &targ
             QJsonObject answer;
             QString channelData;
             if (presence) {
+                // The member the user's native connections are too: one member per user.
+                const PresenceMember member = PresenceRegistry::roomMember(*outcome);
                 channelData = PusherFrames::compact(
-                    { { "user_id"_L1, QString::number(outcome->id) },
-                      { "user_info"_L1,
-                        QJsonObject { { "id"_L1, outcome->id }, { "name"_L1, outcome->name } } } });
+                    { { "user_id"_L1, member.userId }, { "user_info"_L1, member.userInfo } });
                 answer.insert("channel_data"_L1, channelData);
             }
             answer.insert("auth"_L1,

@@ -4,7 +4,7 @@
 
 namespace confab::server {
 
-class ChannelRegistry;
+class PresenceRegistry;
 class Store;
 struct ReplyTarget;
 
@@ -15,7 +15,7 @@ struct ReplyTarget;
 class RoomChannelAuth
 {
 public:
-    RoomChannelAuth(ChannelRegistry &registry, Store &store)
+    RoomChannelAuth(PresenceRegistry &registry, Store &store)
         : m_registry(registry)
         , m_store(store)
     { }
@@ -26,7 +26,7 @@ public:
     static QList<std::pair<QByteArray, QByteArray>> corsHeaders();
 
 private:
-    ChannelRegistry &m_registry;
+    PresenceRegistry &m_registry;
     Store &m_store;
 };
 

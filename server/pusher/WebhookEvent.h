@@ -33,7 +33,7 @@ struct WebhookEvent
     QString holdKey() const;
 };
 
-// Where the channel registry reports what webhooks announce. Called from any thread, often
+// Where the presence registry reports what webhooks announce. Called from any thread, often
 // with the registry's lock held, so it must only queue.
 class WebhookNotifier
 {

@@ -5,7 +5,7 @@
 #include "auth/LoginThrottle.h"
 #include "auth/SessionToken.h"
 #include "config/ServerConfig.h"
-#include "hub/Hub.h"
+#include "presence/PresenceRegistry.h"
 #include "protocol/AccountMessages.h"
 #include "protocol/Limits.h"
 #include "protocol/Validation.h"
@@ -213,11 +213,11 @@ void presence(ClientSession &session, const Request &request)
     const auto args = readArguments<protocol::PresenceRequest>(session, request);
     if (!args)
         return;
-    auto &hub = session.services().hub;
+    auto &presence = session.services().presence;
     const auto &user = *session.user();
-    hub.setPresence(user.id, args->status);
-    hub.publishToUsers(hub.peersOf(user.id),
-                       protocol::encodePush(protocol::PresencePush { user, args->status }));
+    presence.setPresence(user.id, args->status);
+    presence.publishToUsers(presence.peersOf(user.id),
+                            protocol::encodePush(protocol::PresencePush { user, args->status }));
     reply(session, request.id, protocol::EmptyReply {});
 }
 

@@ -3,7 +3,7 @@
 #include "Operations.h"
 #include "config/ServerConfig.h"
 #include "connection/Connection.h"
-#include "hub/Hub.h"
+#include "presence/PresenceRegistry.h"
 #include "protocol/AccountMessages.h"
 #include "protocol/Frames.h"
 #include "protocol/Limits.h"
@@ -32,7 +32,7 @@ ClientSession::ClientSession(Connection &connection, PushSink *sink, Services se
 
 ClientSession::~ClientSession()
 {
-    leaveHub();
+    leavePresence();
 }
 
 quint64 ClientSession::id() const
@@ -98,7 +98,7 @@ void ClientSession::binaryReceived()
 
 void ClientSession::closed()
 {
-    leaveHub();
+    leavePresence();
     m_user.reset();
 }
 
@@ -144,29 +144,29 @@ void ClientSession::signIn(const protocol::User &user, const QString &tokenHash,
 {
     m_user = user;
     m_tokenHash = tokenHash;
-    auto &hub = m_services.hub;
-    if (hub.attach(user, { m_sink, id() }, roomIds)) {
-        hub.publishToUsers(
-            hub.peersOf(user.id),
+    auto &presence = m_services.presence;
+    if (presence.attachUser(user, { m_sink, id() }, roomIds)) {
+        presence.publishToUsers(
+            presence.peersOf(user.id),
             protocol::encodePush(protocol::PresencePush { user, PresenceStatus::Online }));
     }
 }
 
 void ClientSession::signOut()
 {
-    leaveHub();
+    leavePresence();
     m_user.reset();
     m_tokenHash.clear();
 }
 
-void ClientSession::leaveHub()
+void ClientSession::leavePresence()
 {
     if (!m_user)
         return;
-    auto &hub = m_services.hub;
-    const auto peers = hub.peersOf(m_user->id);
-    if (hub.detach(m_user->id, { m_sink, id() })) {
-        hub.publishToUsers(
+    auto &presence = m_services.presence;
+    const auto peers = presence.peersOf(m_user->id);
+    if (presence.detachUser(m_user->id, { m_sink, id() })) {
+        presence.publishToUsers(
             peers,
             protocol::encodePush(protocol::PresencePush { *m_user, PresenceStatus::Offline }));
     }

@@ -2,7 +2,7 @@
 
 #include "Services.h"
 #include "connection/ProtocolHandler.h"
-#include "hub/PushSink.h"
+#include "presence/PushSink.h"
 #include "protocol/Entities.h"
 #include "protocol/ProtocolError.h"
 #include "store/ReplyTarget.h"
@@ -32,7 +32,7 @@ public:
     const std::optional<protocol::User> &user() const { return m_user; }
     bool signInPending() const { return m_signInPending; }
     void setSignInPending(bool pending) { m_signInPending = pending; }
-    // Attaches the connection to the hub as `user`, a member of `roomIds`.
+    // Attaches the connection to the presence registry as `user`, a member of `roomIds`.
     void signIn(const protocol::User &user, const QString &tokenHash, const QList<qint64> &roomIds);
     void signOut();
     QString tokenHash() const { return m_tokenHash; }
@@ -49,7 +49,7 @@ public:
     std::optional<CloseFrame> closeFrame(CloseReason reason) const override;
 
 private:
-    void leaveHub();
+    void leavePresence();
 
     PushSink *m_sink;
     Services m_services;

@@ -52,7 +52,7 @@ template<typename Work, typename Done> void callStore(ClientSession &session, Wo
 }
 
 // The reply to an Outcome<T>: its refusal as the error, or what `shape` makes of its value
-// (which may also tell the hub what happened first).
+// (which may also tell the presence registry what happened first).
 template<typename T, typename Shape>
 auto replyWith(ClientSession &session, const QJsonValue &requestId, Shape shape,
                protocol::EventEncoder encodeEvent)

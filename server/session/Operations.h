@@ -20,7 +20,7 @@ struct Operation
 const Operation *findOperation(QStringView name);
 
 // The handlers, grouped by what they act on. Each reads and validates its arguments, asks
-// the store (or the hub) and replies; none blocks.
+// the store (or the presence registry) and replies; none blocks.
 namespace accountOps {
 void registerUser(ClientSession &session, const protocol::Request &request);
 void login(ClientSession &session, const protocol::Request &request);

@@ -1,7 +1,7 @@
 #include "ClientSession.h"
 #include "OperationReply.h"
 #include "Operations.h"
-#include "hub/Hub.h"
+#include "presence/PresenceRegistry.h"
 #include "protocol/Limits.h"
 #include "protocol/RoomMessages.h"
 #include "protocol/Validation.h"
@@ -42,7 +42,7 @@ void createRoom(ClientSession &session, const Request &request)
             return store.rooms.create(userId, name, topic, visibility, now());
         },
         [&session, userId](const protocol::Room &room) {
-            session.services().hub.addMember(room.id, userId);
+            session.services().presence.addMember(room.id, userId);
             return protocol::RoomReply { room };
         });
 }
@@ -73,10 +73,10 @@ void join(ClientSession &session, const Request &request)
         session, request.id,
         [=](StoreContext &store) { return store.rooms.join(user.id, roomId, now()); },
         [&session, user](const Membership &membership) {
-            auto &hub = session.services().hub;
+            auto &presence = session.services().presence;
             if (membership.changed) {
-                hub.addMember(membership.room.id, user.id);
-                hub.publishToRoom(
+                presence.addMember(membership.room.id, user.id);
+                presence.publishToRoom(
                     membership.room.id,
                     protocol::encodePush(protocol::MemberJoinedPush { membership.room.id, user }));
             }
@@ -95,11 +95,11 @@ void leave(ClientSession &session, const Request &request)
         session, request.id,
         [=](StoreContext &store) { return store.rooms.leave(user.id, roomId); },
         [&session, user, roomId](const protocol::Room &) {
-            auto &hub = session.services().hub;
-            // Published before the hub forgets the membership, so the leaver hears it too.
-            hub.publishToRoom(roomId,
-                              protocol::encodePush(protocol::MemberLeftPush { roomId, user }));
-            hub.removeMember(roomId, user.id);
+            auto &presence = session.services().presence;
+            // Published before the registry forgets the membership, so the leaver hears it too.
+            presence.publishToRoom(roomId,
+                                   protocol::encodePush(protocol::MemberLeftPush { roomId, user }));
+            presence.removeMember(roomId, user.id);
             return protocol::EmptyReply {};
         });
 }
@@ -122,7 +122,7 @@ void invite(ClientSession &session, const Request &request)
             return store.rooms.invite(inviter.id, roomId, *invitee, now());
         },
         [&session, inviter](const Invitation &invitation) {
-            session.services().hub.publishToUser(
+            session.services().presence.publishToUser(
                 invitation.invitee.id,
                 protocol::encodePush(protocol::InvitedPush { invitation.room, inviter }));
             return protocol::EmptyReply {};
@@ -156,11 +156,11 @@ void members(ClientSession &session, const Request &request)
         session, request.id,
         [=](StoreContext &store) { return store.rooms.members(userId, roomId); },
         [&session](const QList<protocol::User> &users) {
-            const auto &hub = session.services().hub;
+            const auto &presence = session.services().presence;
             protocol::MembersReply reply;
             reply.members.reserve(users.size());
             for (const auto &user : users)
-                reply.members.append({ user, hub.presence(user.id) });
+                reply.members.append({ user, presence.presence(user.id) });
             return reply;
         });
 }
@@ -177,7 +177,7 @@ void typing(ClientSession &session, const Request &request)
         session, request.id,
         [=](StoreContext &store) { return store.rooms.requireMember(user.id, roomId); },
         [&session, user, roomId, active](const protocol::Room &) {
-            session.services().hub.publishToRoom(
+            session.services().presence.publishToRoom(
                 roomId, protocol::encodePush(protocol::TypingPush { roomId, user, active }),
                 user.id);
             return protocol::EmptyReply {};
@@ -197,7 +197,7 @@ void read(ClientSession &session, const Request &request)
         [=](StoreContext &store) { return store.rooms.markRead(user.id, roomId, seq); },
         [&session, user](const ReadMarker &marker) {
             if (marker.moved) {
-                session.services().hub.publishToRoom(
+                session.services().presence.publishToRoom(
                     marker.room,
                     protocol::encodePush(protocol::ReadPush { marker.room, user, marker.seq }),
                     user.id);

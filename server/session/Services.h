@@ -3,9 +3,9 @@
 namespace confab::server {
 
 class EventJsonCache;
-class Hub;
 class KdfPool;
 class LoginThrottle;
+class PresenceRegistry;
 class Readiness;
 class Store;
 struct ServerConfig;
@@ -14,7 +14,7 @@ struct ServerConfig;
 struct Services
 {
     Store &store;
-    Hub &hub;
+    PresenceRegistry &presence;
     KdfPool &kdf;
     LoginThrottle &loginThrottle;
     const ServerConfig &config;

@@ -1,6 +1,6 @@
 // A push framed once for many connections: every length encoding. That clients read it whole
 // is tst_websocketconnection's part.
-#include "hub/PushFrame.h"
+#include "presence/PushFrame.h"
 
 #include <QTest>
 

@@ -5,7 +5,7 @@
 #include "SampleText.h"
 #include "WebSocketWire.h"
 #include "http/HttpRequestHead.h"
-#include "hub/PushFrame.h"
+#include "presence/PushFrame.h"
 #include "websocket/WebSocketConnection.h"
 #include "websocket/WebSocketHandshake.h"
 

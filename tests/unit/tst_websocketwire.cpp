@@ -3,7 +3,7 @@
 // close reasons cut where a control frame ends; and the hand-written client's upgrade.
 #include "SampleText.h"
 #include "WebSocketWire.h"
-#include "hub/PushFrame.h"
+#include "presence/PushFrame.h"
 
 #include <QTest>
 

@@ -9,8 +9,8 @@
 
 namespace confab::server {
 
-// A thread's set of live connections, as the hub sees it: something it can hand a push to,
-// addressed by connection id. deliver() always runs on the sink's own thread.
+// A thread's set of live connections, as the presence registry sees it: something it can hand a
+// push to, addressed by connection id. deliver() always runs on the sink's own thread.
 class PushSink : public QObject
 {
 public:
